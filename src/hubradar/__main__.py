@@ -1,0 +1,3 @@
+from hubradar.cli import main
+
+main()

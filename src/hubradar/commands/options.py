@@ -1,0 +1,118 @@
+"""Options shared by several commands, as `Annotated` aliases, and what they build.
+
+Each command declares the options it takes with these aliases, so a flag is spelled, documented
+and validated in one place.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..listing import FetchOptions
+from ..render import Notifier, OutputFormat
+from ..units import parse_duration
+
+FETCH = "Fetching and cache"
+FILTERS = "Filters"
+OUTPUT = "Output"
+
+
+class SortChoice(StrEnum):
+    downloads = "downloads"
+    likes = "likes"
+    trending = "trending"
+    all_time = "all-time"
+
+
+SortOpt = Annotated[
+    SortChoice,
+    typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
+                 help="downloads (30 days), likes, trending, or all-time downloads."),
+]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="table for people; json, csv or md for pipes.",
+                 case_sensitive=False, rich_help_panel=OUTPUT),
+]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", "-n", min=1, max=100_000, help="How many models to show.", rich_help_panel=OUTPUT)
+]
+TaskOpt = Annotated[
+    str | None,
+    typer.Option("--task", "-t", help="Pipeline tag, e.g. text-generation, feature-extraction.",
+                 rich_help_panel=FILTERS),
+]
+AuthorOpt = Annotated[
+    str | None, typer.Option("--author", help="Only models of this org or user.", rich_help_panel=FILTERS)
+]
+SearchOpt = Annotated[
+    str | None, typer.Option("--search", help="Only ids containing this text.", rich_help_panel=FILTERS)
+]
+LibraryOpt = Annotated[
+    str | None,
+    typer.Option("--library", help="Only models of this library (transformers, gguf, mlx, ...).",
+                 rich_help_panel=FILTERS),
+]
+MaxAgeOpt = Annotated[
+    str,
+    typer.Option("--max-age", help="Serve a cached listing younger than this (30m, 2h, 0 = always fetch).",
+                 rich_help_panel=FETCH),
+]
+RefreshOpt = Annotated[
+    bool, typer.Option("--refresh", help="Fetch from the Hub even when the cache is fresh.", rich_help_panel=FETCH)
+]
+OfflineOpt = Annotated[
+    bool,
+    typer.Option("--offline", help="Never touch the network: cache, else the bundled snapshot.",
+                 rich_help_panel=FETCH),
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", envvar="HUBRADAR_CACHE_DIR", help="Where the SQLite cache lives.",
+                 rich_help_panel=FETCH, show_envvar=True),
+]
+TokenOpt = Annotated[
+    str | None,
+    typer.Option("--token", envvar="HF_TOKEN", help="Hugging Face token (default: HF_TOKEN). Never shown or stored.",
+                 rich_help_panel=FETCH, show_default=False, show_envvar=True),
+]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint", envvar="HF_ENDPOINT", help="Hub endpoint (default: HF_ENDPOINT or huggingface.co).",
+                 rich_help_panel=FETCH, show_envvar=True),
+]
+TimeoutOpt = Annotated[
+    float,
+    typer.Option("--timeout", min=0.1, help="Seconds to wait for each Hub request.", rich_help_panel=FETCH),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No notices on stderr (errors are still shown).", rich_help_panel=OUTPUT)
+]
+
+
+def fetch_options(
+    *,
+    max_age: str,
+    refresh: bool,
+    offline: bool,
+    cache_dir: Path | None,
+    token: str | None,
+    endpoint: str | None,
+    timeout: float,
+    notify: Notifier,
+) -> FetchOptions:
+    """Turn the shared fetch flags into `FetchOptions` (validating --max-age)."""
+    from ..hub import HubSettings
+
+    return FetchOptions(
+        max_age=parse_duration(max_age, "--max-age"),
+        refresh=refresh,
+        offline=offline,
+        cache_dir=cache_dir,
+        hub=HubSettings.from_env(endpoint=endpoint, token=token, timeout=timeout, offline=offline),
+        notify=notify,
+    )

@@ -1,0 +1,125 @@
+"""Answer a listing: from the cache when fresh, else live from the Hub, else the best fallback.
+
+This is the library entry point for listings (the CLI is a thin layer over it):
+
+    from hubradar.listing import FetchOptions, get_listing
+    from hubradar.query import ListingQuery
+    listing = get_listing(ListingQuery(sort="trending", task="text-generation"), FetchOptions())
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from .bundled import load_bundled
+from .errors import HubUnreachable, OfflineError
+from .hub import HubClient, HubSettings, env_offline
+from .query import ListingQuery, apply_locally, rank
+from .record import ModelRecord
+from .store import Store, now_utc, open_or_recover
+from .units import human_duration
+
+Source = Literal["live", "cache", "snapshot"]
+PAGE = 1000
+ALL_TIME_DEPTH = 1000  # the Hub cannot sort by all-time downloads: re-rank this many by 30-day downloads
+
+
+def _ignore(_: str) -> None:
+    return None
+
+
+@dataclass
+class FetchOptions:
+    """How a listing may be answered. Defaults: cache for an hour, live otherwise."""
+
+    max_age: timedelta = timedelta(hours=1)
+    refresh: bool = False
+    offline: bool = False
+    cache_dir: Path | None = None
+    hub: HubSettings | None = None
+    notify: Callable[[str], None] = field(default=_ignore)
+
+    def settings(self) -> HubSettings:
+        return self.hub or HubSettings.from_env(offline=self.offline)
+
+
+@dataclass
+class Listing:
+    """Rows of one query and where they came from. `pool` is the deeper set families group over."""
+
+    query: ListingQuery
+    records: list[ModelRecord]
+    source: Source
+    fetched_at: datetime
+    pool: list[ModelRecord] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def fetch_depth(query: ListingQuery, depth: int = 0) -> int:
+    """How many rows to ask the Hub for: the rows shown, or deeper when a stage needs a pool."""
+    wanted = max(query.limit, depth)
+    if query.sort == "all-time":
+        wanted = max(wanted, ALL_TIME_DEPTH)
+    return wanted
+
+
+def _finish(query: ListingQuery, pool: list[ModelRecord], source: Source, fetched_at: datetime) -> Listing:
+    """Cut a pool the Hub already filtered for this query down to the rows asked for."""
+    return Listing(query, rank(pool, query.sort)[: query.limit], source, fetched_at, pool=pool)
+
+
+def _fallback(
+    query: ListingQuery, depth: int, store: Store | None, reason: str, notify: Callable[[str], None]
+) -> Listing:
+    """The freshest cached listing of this query (any age), else the bundled snapshot."""
+    now = now_utc()
+    if store is not None:
+        info = store.find(query.key(), max_age=None, rows=0)
+        if info is not None:
+            snap = store.load(info)
+            age = human_duration(now - info.fetched_at)
+            short = "" if info.row_count >= depth or info.complete else f", {info.row_count} rows deep"
+            notify(f"{reason}; showing the cached listing from {age} ago{short}")
+            return _finish(query, snap.records, "cache", info.fetched_at)
+    bundled = load_bundled()
+    age = human_duration(now - bundled.fetched_at)
+    notify(
+        f"{reason}; showing the snapshot bundled with hubradar, taken {bundled.fetched_at:%Y-%m-%d} "
+        f"({age} old)"
+    )
+    pool = apply_locally(bundled.records, query.with_limit(len(bundled.records)))
+    return _finish(query, pool, "snapshot", bundled.fetched_at)
+
+
+def get_listing(query: ListingQuery, options: FetchOptions | None = None, *, depth: int = 0) -> Listing:
+    """Cache hit (no network) -> live fetch (stored as a snapshot) -> cached or bundled fallback."""
+    options = options or FetchOptions()
+    notify = options.notify
+    want = fetch_depth(query, depth)
+    store = open_or_recover(options.cache_dir, notify)
+    try:
+        if store is not None and not options.refresh and options.max_age.total_seconds() > 0:
+            info = store.find(query.key(), max_age=options.max_age, rows=want)
+            if info is not None:
+                return _finish(query, store.load(info).records, "cache", info.fetched_at)
+        settings = options.settings()
+        if settings.offline or env_offline():
+            return _fallback(query, want, store, "offline", notify)
+        try:
+            result = HubClient(settings).list_models(query, limit=want)
+        except (HubUnreachable, OfflineError) as err:
+            return _fallback(query, want, store, f"could not reach the Hub: {err}", notify)
+        if result.skipped:
+            notify(f"skipped {result.skipped} unreadable or duplicate rows from the Hub")
+        fetched_at = now_utc()
+        if store is not None:
+            store.save_snapshot(query.key(), query.describe() | {"limit": want}, result.records, depth=want,
+                                fetched_at=fetched_at)
+        return _finish(query, result.records, "live", fetched_at)
+    finally:
+        if store is not None:
+            store.close()

@@ -1,0 +1,282 @@
+"""The one normalized model record, and the only place that reads Hub JSON.
+
+Everything after the fetch layer (store, sizes, families, gaps, rendering) reads
+`ModelRecord` and nothing else, so a change in the Hub's JSON is absorbed here.
+The normalizer is tolerant on purpose: the Hub (and the archives people import)
+omit fields, send nulls and occasionally the wrong type. What can be read is read;
+a row that cannot be read at all (no usable id) raises `BadRecord`, which callers
+count and skip.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+# An id on the Hub is `name` or `org/name`; anything else is not a model id we can link or match.
+_ID_RE = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
+
+
+class BadRecord(ValueError):
+    """A listing row that cannot be turned into a record (skipped and counted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """One inference provider mapping entry (`inferenceProviderMapping`)."""
+
+    name: str
+    status: str | None = None
+    task: str | None = None
+    provider_id: str | None = None
+
+    @property
+    def live(self) -> bool:
+        """Only a `live` mapping serves traffic; `staging` and `error` do not count."""
+        return self.status == "live"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRecord:
+    """A model as hubradar sees it. `None` always means unknown, never zero."""
+
+    id: str
+    author: str | None = None
+    task: str | None = None
+    library: str | None = None
+    downloads: int | None = None
+    downloads_all_time: int | None = None
+    likes: int | None = None
+    trending_score: float | None = None
+    created_at: str | None = None
+    last_modified: str | None = None
+    tags: tuple[str, ...] = ()
+    safetensors_total: int | None = None
+    gguf_total: int | None = None
+    card_base_models: tuple[str, ...] = ()
+    card_base_relation: str | None = None
+    providers: tuple[Provider, ...] | None = None
+    children_count: int | None = None
+    gated: bool | str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def name(self) -> str:
+        """The part after the org: `Qwen3-8B` for `Qwen/Qwen3-8B`."""
+        return self.id.rsplit("/", 1)[-1]
+
+    @property
+    def org(self) -> str:
+        """The org or user part of the id (the author when the id has no org)."""
+        return self.id.split("/", 1)[0] if "/" in self.id else (self.author or self.id)
+
+    @property
+    def created(self) -> datetime | None:
+        return parse_time(self.created_at)
+
+    @property
+    def live_providers(self) -> tuple[str, ...] | None:
+        """Names of providers serving the model live; None when the listing did not say."""
+        if self.providers is None:
+            return None
+        return tuple(sorted({p.name for p in self.providers if p.live}))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict (for the store and exports); `from_dict` reads it back."""
+        data = asdict(self)
+        data["tags"] = list(self.tags)
+        data["card_base_models"] = list(self.card_base_models)
+        if self.providers is not None:
+            data["providers"] = [asdict(p) for p in self.providers]
+        if not self.extra:
+            data.pop("extra")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelRecord:
+        providers = data.get("providers")
+        return cls(
+            id=data["id"],
+            author=data.get("author"),
+            task=data.get("task"),
+            library=data.get("library"),
+            downloads=data.get("downloads"),
+            downloads_all_time=data.get("downloads_all_time"),
+            likes=data.get("likes"),
+            trending_score=data.get("trending_score"),
+            created_at=data.get("created_at"),
+            last_modified=data.get("last_modified"),
+            tags=tuple(data.get("tags") or ()),
+            safetensors_total=data.get("safetensors_total"),
+            gguf_total=data.get("gguf_total"),
+            card_base_models=tuple(data.get("card_base_models") or ()),
+            card_base_relation=data.get("card_base_relation"),
+            providers=None if providers is None else tuple(Provider(**p) for p in providers),
+            children_count=data.get("children_count"),
+            gated=data.get("gated"),
+            extra=dict(data.get("extra") or {}),
+        )
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Parse the Hub's ISO-8601 timestamps (`2026-08-05T08:22:59.000Z`) into aware UTC datetimes."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _int(value: Any) -> int | None:
+    """A non-negative count, or None. Accepts ints, integral floats and digit strings."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            parsed = float(value)
+        except ValueError:
+            return None
+        return parsed if math.isfinite(parsed) else None
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _time(value: Any) -> str | None:
+    text = _str(value)
+    return text if text and parse_time(text) else None
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    seen: dict[str, None] = {}
+    for tag in value:
+        if isinstance(tag, str) and tag:
+            seen.setdefault(tag, None)
+    return tuple(seen)
+
+
+def _providers(value: Any) -> tuple[Provider, ...] | None:
+    """`inferenceProviderMapping`: a list in listings, a dict keyed by provider in `model_info`."""
+    if value is None:
+        return None
+    items: list[tuple[str | None, Any]]
+    if isinstance(value, list):
+        items = [(None, v) for v in value]
+    elif isinstance(value, dict):
+        items = list(value.items())
+    else:
+        return None
+    out = []
+    for key, entry in items:
+        if not isinstance(entry, dict):
+            continue
+        name = _str(entry.get("provider")) or _str(key)
+        if name:
+            out.append(
+                Provider(
+                    name=name,
+                    status=_str(entry.get("status")),
+                    task=_str(entry.get("task")),
+                    provider_id=_str(entry.get("providerId")),
+                )
+            )
+    return tuple(out)
+
+
+def _base_models(card: Any) -> tuple[tuple[str, ...], str | None]:
+    if not isinstance(card, dict):
+        return (), None
+    base = card.get("base_model")
+    if isinstance(base, str):
+        bases: tuple[str, ...] = (base,) if base else ()
+    elif isinstance(base, list):
+        bases = tuple(b for b in base if isinstance(b, str) and b)
+    else:
+        bases = ()
+    return bases, _str(card.get("base_model_relation"))
+
+
+def from_hub_json(item: Any) -> ModelRecord:
+    """Turn one `/api/models` row (or `model_info` body) into a `ModelRecord`.
+
+    Raises `BadRecord` when the row has no usable id; every other field degrades to unknown.
+    """
+    if not isinstance(item, dict):
+        raise BadRecord(f"expected an object, got {type(item).__name__}")
+    model_id = _str(item.get("id")) or _str(item.get("modelId"))
+    if not model_id or not _ID_RE.match(model_id):
+        raise BadRecord(f"row without a valid model id: {str(item.get('id'))[:60]!r}")
+    safetensors = item.get("safetensors")
+    gguf = item.get("gguf")
+    bases, relation = _base_models(item.get("cardData"))
+    author = _str(item.get("author")) or (model_id.split("/", 1)[0] if "/" in model_id else None)
+    trending = _float(item.get("trendingScore"))
+    return ModelRecord(
+        id=model_id,
+        author=author,
+        task=_str(item.get("pipeline_tag")),
+        library=_str(item.get("library_name")),
+        downloads=_int(item.get("downloads")),
+        downloads_all_time=_int(item.get("downloadsAllTime")),
+        likes=_int(item.get("likes")),
+        # The Hub omits trendingScore outside the trending set: that is a score of 0, not unknown,
+        # whenever the row carries the other listing counters.
+        trending_score=trending if trending is not None else (0.0 if "downloads" in item else None),
+        created_at=_time(item.get("createdAt")),
+        last_modified=_time(item.get("lastModified")),
+        tags=_tags(item.get("tags")),
+        safetensors_total=_int(safetensors.get("total")) if isinstance(safetensors, dict) else None,
+        gguf_total=_int(gguf.get("total")) if isinstance(gguf, dict) else None,
+        card_base_models=bases,
+        card_base_relation=relation,
+        providers=_providers(item.get("inferenceProviderMapping")),
+        children_count=_int(item.get("childrenModelCount")),
+        gated=item.get("gated") if isinstance(item.get("gated"), bool | str) else None,
+    )
+
+
+def records_from_hub_json(items: Any) -> tuple[list[ModelRecord], int]:
+    """Normalize a Hub JSON list, dropping unreadable and duplicate rows.
+
+    Returns the records in their original order and how many rows were skipped.
+    """
+    if not isinstance(items, list):
+        raise BadRecord("expected a JSON list of models")
+    records: list[ModelRecord] = []
+    seen: set[str] = set()
+    skipped = 0
+    for item in items:
+        try:
+            record = from_hub_json(item)
+        except BadRecord:
+            skipped += 1
+            continue
+        if record.id in seen:
+            skipped += 1
+            continue
+        seen.add(record.id)
+        records.append(record)
+    return records, skipped

@@ -1,0 +1,80 @@
+"""Shared test fixtures: an isolated cache dir for every test, the stand-in Hub, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hubserver import StandInHub
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HUB_DAY = "2026-08-21"
+
+
+def hub_models(day: str = HUB_DAY) -> list[dict]:
+    """One day of real Hub captures, in the Hub's own JSON shape."""
+    return json.loads((FIXTURES / "hub" / f"models-{day}.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own cache dir and no Hub settings from the developer's environment."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HUBRADAR_CACHE_DIR", str(cache))
+    for var in ("HF_ENDPOINT", "HF_TOKEN", "HF_HUB_OFFLINE", "HUBRADAR_DEBUG", "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.setenv("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1")
+    return cache
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandInHub]:
+    """The stand-in Hub serving 2026-08-21, reachable through HF_ENDPOINT."""
+    server = StandInHub(hub_models()).serve()
+    monkeypatch.setenv("HF_ENDPOINT", server.url)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def dead_hub(monkeypatch: pytest.MonkeyPatch) -> str:
+    """An HF_ENDPOINT where nothing listens: connection refused at once."""
+    server = StandInHub([]).serve()
+    url = server.url
+    server.close()
+    monkeypatch.setenv("HF_ENDPOINT", url)
+    return url
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    """Run the real `hubradar` entry point in-process: exit code, stdout, stderr."""
+    from hubradar.cli import main
+
+    def _run(*args: str) -> Result:
+        capsys.readouterr()
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        else:  # pragma: no cover - main always exits
+            code = 0
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run

@@ -1,0 +1,242 @@
+"""A stand-in Hugging Face Hub on 127.0.0.1, serving real captures with the Hub's own semantics.
+
+It implements what `/api/models` and `/api/models/ORG/NAME` do (see docs/data-provenance.md and the
+notes this was written from): descending sorts, `filter` on tags, `pipeline_tag`, `author`,
+`search`, `num_parameters`, `inference_provider`, `limit`, the `expand` whitelist (and the 400 for
+properties a listing cannot expand), pages of at most 1,000 rows linked by a
+`Link: <URL>; rel="next"` header, 404 with `X-Error-Code: RepoNotFound`. It counts requests and can
+inject faults (status codes with headers, delays, broken bodies) for the reliability tests.
+
+It is independent of hubradar's code on purpose: the tests check hubradar against the world, not
+against itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+DEFAULT_FIELDS = ("_id", "id", "likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
+                  "library_name", "createdAt", "modelId")
+LISTING_EXPANDABLE = {
+    "author", "cardData", "config", "createdAt", "disabled", "downloads", "downloadsAllTime", "evalResults",
+    "gated", "gguf", "inference", "inferenceProviderMapping", "lastModified", "library_name", "likes",
+    "mask_token", "model-index", "pipeline_tag", "private", "resourceGroup", "safetensors", "sha", "siblings",
+    "spaces", "tags", "transformersInfo", "trendingScore", "widgetData",
+}
+INFO_ONLY = {"baseModels", "childrenModelCount", "usedStorage"}
+SORT_KEYS = {"trendingScore", "downloads", "likes", "createdAt", "lastModified"}
+PAGE_CAP = 1000
+_SIZE_RE = re.compile(r"^(\d+(?:\.\d+)?)([KMBT]?)$", re.IGNORECASE)
+
+
+@dataclass
+class Fault:
+    """One injected answer: a status (with headers and body), a delay, or a broken body."""
+
+    status: int = 503
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b'{"error": "Service Unavailable"}'
+    delay: float = 0.0
+    path_prefix: str = ""  # only requests whose path starts with this
+
+
+@dataclass
+class Request:
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+
+
+def _size(text: str) -> float:
+    match = _SIZE_RE.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    scale = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}[match.group(2).upper()]
+    return float(match.group(1)) * scale
+
+
+def _hub_params(model: dict[str, Any]) -> float | None:
+    safetensors = model.get("safetensors")
+    if isinstance(safetensors, dict) and isinstance(safetensors.get("total"), int | float):
+        return float(safetensors["total"])
+    return None
+
+
+class StandInHub:
+    """Holds the models served and the request log; `serve()` starts it on a free local port."""
+
+    def __init__(self, models: Iterable[dict[str, Any]], *, token: str | None = None) -> None:
+        self.models: list[dict[str, Any]] = [dict(m) for m in models]
+        self.token = token  # when set, requests without `Authorization: Bearer <token>` get 401
+        self.requests: list[Request] = []
+        self.faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self.url = ""
+
+    # --- control --------------------------------------------------------------------------
+
+    def serve(self) -> StandInHub:
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                hub._handle(self)
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def close(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def inject(self, *faults: Fault) -> None:
+        with self._lock:
+            self.faults.extend(faults)
+
+    def listing_requests(self) -> list[Request]:
+        return [r for r in self.requests if r.path == "/api/models"]
+
+    def reset_log(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    # --- serving --------------------------------------------------------------------------
+
+    def _send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes,
+              headers: dict[str, str] | None = None) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def _error(self, handler: BaseHTTPRequestHandler, status: int, message: str,
+               headers: dict[str, str] | None = None) -> None:
+        self._send(handler, status, json.dumps({"error": message}).encode(), headers)
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(handler.path)
+        query = parse_qs(parts.query, keep_blank_values=True)
+        with self._lock:
+            self.requests.append(Request(parts.path, query, dict(handler.headers)))
+            fault = next((f for f in self.faults if parts.path.startswith(f.path_prefix)), None)
+            if fault:
+                self.faults.remove(fault)
+        if fault:
+            if fault.delay:
+                time.sleep(fault.delay)
+            self._send(handler, fault.status, fault.body, fault.headers)
+            return
+        if self.token and handler.headers.get("Authorization") != f"Bearer {self.token}":
+            self._error(handler, 401, "Invalid credentials in Authorization header")
+            return
+        if parts.path == "/api/models":
+            self._list(handler, query)
+        elif parts.path.startswith("/api/models/"):
+            self._info(handler, parts.path.removeprefix("/api/models/"), query)
+        else:
+            self._error(handler, 404, "Not Found")
+
+    @staticmethod
+    def _expand(query: dict[str, list[str]]) -> list[str]:
+        return query.get("expand", []) + query.get("expand[]", [])
+
+    def _shape(self, model: dict[str, Any], expand: list[str]) -> dict[str, Any]:
+        base = {"_id": model.get("_id", "x" + str(abs(hash(model["id"])))[:23]), "id": model["id"]}
+        if expand:
+            return base | {k: model[k] for k in expand if k in model}
+        defaults = {k: model[k] for k in DEFAULT_FIELDS if k in model}
+        return base | defaults | {"modelId": model["id"], "private": False}
+
+    def _matches(self, model: dict[str, Any], query: dict[str, list[str]]) -> bool:
+        tags = set(model.get("tags") or [])
+        tags.update(filter(None, [model.get("library_name"), model.get("pipeline_tag")]))
+        if any(f not in tags for f in query.get("filter", [])):
+            return False
+        if "pipeline_tag" in query and model.get("pipeline_tag") != query["pipeline_tag"][0]:
+            return False
+        if "author" in query and model["id"].split("/")[0].lower() != query["author"][0].lower():
+            return False
+        if "search" in query and query["search"][0].lower() not in model["id"].lower():
+            return False
+        if "inference_provider" in query:
+            wanted = query["inference_provider"][0]
+            live = {m.get("provider") for m in model.get("inferenceProviderMapping") or []
+                    if m.get("status") == "live"}
+            if not live or (wanted != "all" and wanted not in live):
+                return False
+        if "num_parameters" in query:
+            params = _hub_params(model)
+            if params is None:
+                return False
+            for bound in query["num_parameters"][0].split(","):
+                kind, _, value = bound.partition(":")
+                limit = _size(value)
+                if (kind == "min" and params < limit) or (kind == "max" and params > limit):
+                    return False
+        return True
+
+    def _list(self, handler: BaseHTTPRequestHandler, query: dict[str, list[str]]) -> None:
+        expand = self._expand(query)
+        if expand and {"full", "cardData", "config"} & set(query):
+            self._error(handler, 400, "expand cannot be combined with full, cardData or config")
+            return
+        rejected = [e for e in expand if e not in LISTING_EXPANDABLE]
+        if rejected:
+            self._error(handler, 400, f'"expand" contains invalid properties for a listing: {rejected}')
+            return
+        sort = query.get("sort", ["trendingScore"])[0]
+        if sort not in SORT_KEYS:
+            self._error(handler, 400, f"invalid sort {sort!r}")
+            return
+        try:
+            rows = [m for m in self.models if self._matches(m, query)]
+        except ValueError:
+            self._error(handler, 400, "invalid num_parameters")
+            return
+        rows.sort(key=lambda m: m.get(sort) or (0 if sort not in ("createdAt", "lastModified") else ""),
+                  reverse=True)
+        limit = int(query.get("limit", [str(len(rows))])[0])
+        offset = int(query.get("cursor", ["0"])[0])
+        page_size = min(PAGE_CAP, limit)
+        page = rows[offset: offset + page_size]
+        headers = {}
+        if offset + page_size < min(limit, len(rows)):
+            follow = {k: v for k, v in query.items() if k != "cursor"}
+            follow["cursor"] = [str(offset + page_size)]
+            headers["Link"] = f'<{self.url}/api/models?{urlencode(follow, doseq=True)}>; rel="next"'
+        body = json.dumps([self._shape(m, expand) for m in page]).encode()
+        self._send(handler, 200, body, headers)
+
+    def _info(self, handler: BaseHTTPRequestHandler, model_id: str, query: dict[str, list[str]]) -> None:
+        model = next((m for m in self.models if m["id"] == model_id), None)
+        if model is None:
+            self._error(handler, 404, "Repository not found", {"X-Error-Code": "RepoNotFound"})
+            return
+        expand = self._expand(query)
+        if not expand:
+            self._send(handler, 200, json.dumps(model).encode())
+            return
+        allowed = LISTING_EXPANDABLE | INFO_ONLY
+        if any(e not in allowed for e in expand):
+            self._error(handler, 400, "invalid expand")
+            return
+        self._send(handler, 200, json.dumps(self._shape(model, expand)).encode())
