@@ -1,22 +1,60 @@
 """Lineage: which model a re-upload or derivative comes from.
 
-(First cut: the Hub's own metadata only. The families work extends it with the name rule.)
+Two sources, the first always winning:
+
+1. The Hub's own metadata (`metadata_link`): the tags `base_model:<relation>:<org/name>` and
+   `base_model:<org/name>`, then `cardData.base_model` / `base_model_relation`.
+2. The name rule, for records without metadata (older or careless uploads such as
+   `unsloth/Qwen3.8-27B-GGUF`): strip format and quantization markers from the end of the name
+   (`strip_markers`) and match what is left to a model in the same data, the same org first. Such
+   links are marked `inferred`. See docs/lineage.md for the rule, examples and its blind spots.
 
 Interface the rest of hubradar relies on:
 - `Link(parent, relation, inferred)`: one edge, child -> parent.
 - `Lineage(records)`: `.link(id)`, `.family_root(id)` (follow same-weights links: quantizations
-  and mirrors), `.ecosystem_root(id)` (follow every link: finetunes, adapters, merges too).
+  and mirrors), `.ecosystem_root(id)` (follow every link: finetunes, adapters, merges too),
+  `.chain(id)`, `.inferred_path(id)`; cycles and self-references in the metadata are broken
+  when the lineage is built (`.broken`), so every walk ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .record import ModelRecord
 
 RELATIONS = ("quantized", "finetune", "adapter", "merge")
 SAME_WEIGHTS = frozenset({"quantized", "mirror"})
+
+# Orgs that mostly republish other people's weights under the same name (converted or not):
+# a marker-free name from one of these that matches a model elsewhere is a mirror of it.
+REUPLOADERS = frozenset({
+    "mlx-community", "lmstudio-community", "unsloth", "bartowski", "mradermacher", "thebloke",
+    "quantfactory", "onnx-community", "xenova", "ggml-org", "second-state", "maziyarpanahi",
+    "redhatai", "neuralmagic", "gaianet", "lonestriker", "turboderp",
+})  # fmt: skip
+
+# Markers that say "these weights in another format or precision". Strong ones are enough on
+# their own; weak ones (words a real model name might end with) are stripped only next to a
+# strong one: `gemma-4-31B-it-qat-w4a16-ct`, `Qwen3-8B-FP8-dynamic`, but not `Fox-Dynamic`.
+_STRONG = (
+    r"gguf|ggml|awq|gptq|exl[23]|mlx|dwq|onnx|openvino|coreml|nvfp4|mxfp[468]|fp[468]|fp16|bf16|f16|"
+    r"fp32|f32|int[248]|w\d+a\d+|nf4|bnb|hqq|eetq|\d+-?bits?|\d+(?:[._]\d+)?bpw|i?q\d(?:_[0-9a-z]+)*|"
+    r"i1|imat(?:rix)?"
+)
+_WEAK = r"qat|ct|dynamic|block|static|mixed|quant(?:ized)?|mtp|unsloth|ov|h[468]"
+_SEP = r"[-_.]"
+_TRAILING = re.compile(rf"(?:{_SEP}(?:{_STRONG}|{_WEAK}))+$", re.IGNORECASE)
+_HAS_STRONG = re.compile(rf"{_SEP}(?:{_STRONG})(?={_SEP}|$)", re.IGNORECASE)
+_ID_RE = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
+_LINEAGE_TAG = re.compile(r"(?:^|\x00)base_model:([^\x00]*)")
+# Starts with a literal so the regex engine can skip ahead quickly; the match must start a tag.
+_RELATION_TAG = re.compile(r"base_model:(quantized|finetune|adapter|merge):"
+                           r"([A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?)(?=\x00|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,54 +64,275 @@ class Link:
     inferred: bool = False
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    Building links or groups for 100,000 records allocates a few hundred thousand tuples and
+    lists; each time that crosses the collector's threshold it rescans every live object (the
+    records included), which costs more than the build itself. Nothing built here forms a cycle,
+    so reference counting frees it all; the collector's previous state is restored.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def strip_markers(name: str) -> str:
+    """`Qwen3.6-27B-AWQ-INT4` -> `Qwen3.6-27B`; a name without trailing markers comes back as is."""
+    match = _TRAILING.search(name)
+    if match is None or match.start() == 0 or not _HAS_STRONG.search(match.group()):
+        return name
+    return name[: match.start()]
+
+
 def metadata_link(record: ModelRecord) -> Link | None:
     """The parent the Hub's metadata declares: `base_model:<relation>:<id>` tags, then cardData."""
+    return _metadata_link(record, "\x00".join(record.tags))
+
+
+def _metadata_link(record: ModelRecord, joined: str) -> Link | None:
+    """`metadata_link` on the record's tags joined by NUL (one C-level scan for the common cases)."""
+    if "base_model:" not in joined and not record.card_base_models:
+        return None
+    own = record.id.lower()
+    # The usual case, one regex search: the first `base_model:<relation>:<id>` tag, not naming itself.
+    first = _RELATION_TAG.search(joined)
+    if (first is not None and (first.start() == 0 or joined[first.start() - 1] == "\x00")
+            and first.group(2).lower() != own):
+        return Link(first.group(2), first.group(1))
     plain: str | None = None
-    for tag in record.tags:
-        if not tag.startswith("base_model:"):
-            continue
-        rest = tag.removeprefix("base_model:")
+    for rest in _LINEAGE_TAG.findall(joined):
         relation, sep, parent = rest.partition(":")
-        if sep and relation in RELATIONS and parent and parent != record.id:
-            return Link(parent, relation)
-        if not sep and rest != record.id:
-            plain = plain or rest
+        if sep:
+            if relation in RELATIONS and parent.lower() != own and _ID_RE.match(parent):
+                return Link(parent, relation)
+        elif plain is None and rest.lower() != own and _ID_RE.match(rest):
+            plain = rest
     for base in record.card_base_models:
-        if base != record.id:
-            return Link(base, record.card_base_relation or "unknown")
+        if base.lower() != own and _ID_RE.match(base):
+            relation = (record.card_base_relation or "").lower()
+            return Link(base, relation if relation in RELATIONS else "unknown")
     return Link(plain, "unknown") if plain else None
 
 
-class Lineage:
-    """Parent links for a set of records, with cycle-safe walks to the roots."""
+def declared_relation(record: ModelRecord, parent: str) -> str | None:
+    """How the metadata relates `record` to one given parent (a merge names several)."""
+    wanted = parent.lower()
+    found: str | None = None
+    for tag in record.tags:
+        if tag.lower().startswith("base_model:") and tag.lower().endswith(":" + wanted):
+            relation = tag[11:].partition(":")[0]
+            if relation in RELATIONS:
+                return relation
+            found = "unknown"
+    if found is None and any(b.lower() == wanted for b in record.card_base_models):
+        relation = (record.card_base_relation or "").lower()
+        found = relation if relation in RELATIONS else "unknown"
+    return found
 
-    def __init__(self, records: Iterable[ModelRecord]) -> None:
-        self.records = {r.id: r for r in records}
+
+def _downloads(record: ModelRecord | None) -> int:
+    return record.downloads if record is not None and record.downloads is not None else -1
+
+
+class Lineage:
+    """Parent links for a set of records (metadata first, then the name rule), with acyclic walks.
+
+    `names=False` keeps the metadata only. Parents are resolved to the listed id when they differ
+    only in case (the Hub's ids are case-insensitive); a model naming itself is no link.
+    """
+
+    def __init__(self, records: Iterable[ModelRecord], *, names: bool = True) -> None:
+        with gc_paused():
+            self._build(records, names)
+
+    def _build(self, records: Iterable[ModelRecord], names: bool) -> None:
+        self.records: dict[str, ModelRecord] = {}
+        self._canonical: dict[str, str] = {}  # lower-case id -> listed id
+        with_lineage: list[tuple[ModelRecord, Link]] = []
+        for record in records:
+            model_id = record.id
+            self.records[model_id] = record
+            self._canonical[model_id.lower()] = model_id
+            link = _metadata_link(record, "\x00".join(record.tags))
+            if link is not None:
+                with_lineage.append((record, link))
         self.links: dict[str, Link] = {}
-        for record in self.records.values():
-            link = metadata_link(record)
-            if link:
-                self.links[record.id] = link
+        for record, link in with_lineage:  # parents resolved once every listed id is known
+            resolved = self._resolve(record, link)
+            if resolved is not None:
+                self.links[record.id] = resolved
+        if names:
+            self.links.update(self._name_links())
+        self.broken: list[tuple[str, Link]] = self._break_cycles()
+        self._family: dict[str, str] = {}
+        self._ecosystem: dict[str, str] = {}
+        self._family_table: dict[str, tuple[str, bool]] = {}
+        self._tabled = False
+
+    # --- building --------------------------------------------------------------------------
+
+    def _resolve(self, record: ModelRecord, link: Link) -> Link | None:
+        """The listed spelling of the parent; an `unknown` relation on a marked name is a quantization."""
+        parent = self._canonical.get(link.parent.lower(), link.parent)
+        if parent == record.id:
+            return None
+        if link.relation == "unknown" and strip_markers(record.name) != record.name:
+            return Link(parent, "quantized", inferred=True)
+        return link if parent == link.parent else Link(parent, link.relation, link.inferred)
+
+    def _name_links(self) -> dict[str, Link]:
+        """Links for records without metadata, from their names (see `strip_markers`)."""
+        canonical, links, records = self._canonical, self.links, self.records
+        by_name: dict[str, list[str]] = {}
+        for lower, model_id in canonical.items():
+            by_name.setdefault(lower.rpartition("/")[2], []).append(model_id)
+
+        def elsewhere(name: str, org: str) -> str | None:
+            """The best model of that name in another org: an original, a root, the most downloaded."""
+            candidates = [c for c in by_name.get(name, ()) if c.rpartition("/")[0].lower() != org]
+            if not candidates:
+                return None
+            return min(candidates, key=lambda c: (c.rpartition("/")[0].lower() in REUPLOADERS, c in links,
+                                                  -_downloads(records.get(c)), c))
+
+        found: dict[str, Link] = {}
+        unmatched: dict[str, list[str]] = {}
+        for model_id in records:
+            if model_id in links:
+                continue  # metadata always wins
+            org, _, name = model_id.rpartition("/")
+            stem = strip_markers(name)
+            if stem is name:  # no markers: only a re-uploader's copy under the same name links
+                if org and org.lower() in REUPLOADERS:
+                    target = elsewhere(name.lower(), org.lower())
+                    if target is not None:
+                        found[model_id] = Link(target, "mirror", inferred=True)
+                continue
+            key = f"{org}/{stem}".lower() if org else stem.lower()
+            target = canonical.get(key) or elsewhere(stem.lower(), org.lower())
+            if target is not None:
+                found[model_id] = Link(target, "quantized", inferred=True)
+            elif org:
+                unmatched.setdefault(key, []).append(model_id)
+        # Re-uploads of one org sharing a stem no listed model carries (`orcarouter/X-FP8`, `-GGUF`,
+        # `-MLX`): the same weights in several formats, grouped under the unlisted `org/stem`.
+        for ids in unmatched.values():
+            if len(ids) < 2:
+                continue
+            first = min(ids, key=lambda i: (-_downloads(records[i]), i))
+            org, _, name = first.rpartition("/")
+            parent = f"{org}/{strip_markers(name)}"
+            for model_id in ids:
+                found[model_id] = Link(parent, "quantized", inferred=True)
+        return found
+
+    def _break_cycles(self) -> list[tuple[str, Link]]:
+        """Drop one link of every cycle so each walk ends; returns what was dropped.
+
+        Each model has at most one parent, so a cycle is found by walking once. The link dropped is
+        an inferred one if the cycle has any (metadata wins), else the one leaving the most
+        downloaded member, which becomes the root.
+        """
+        state: dict[str, bool] = {}  # True: on the current walk; False: finished
+        broken: list[tuple[str, Link]] = []
+        for start in list(self.links):
+            path: list[str] = []
+            node = start
+            while node in self.links and node not in state:
+                state[node] = True
+                path.append(node)
+                node = self.links[node].parent
+            if state.get(node):
+                cycle = path[path.index(node):]
+                cut = min(cycle, key=lambda n: (not self.links[n].inferred, -_downloads(self.records.get(n)), n))
+                broken.append((cut, self.links.pop(cut)))
+            for seen in path:
+                state[seen] = False
+        return broken
+
+    # --- reading ---------------------------------------------------------------------------
 
     def link(self, model_id: str) -> Link | None:
         return self.links.get(model_id)
 
-    def _walk(self, model_id: str, follow: frozenset[str] | None) -> str:
-        seen = {model_id}
+    def _root(self, model_id: str, follow: frozenset[str] | None, memo: dict[str, str]) -> str:
+        path: list[str] = []
         current = model_id
-        while (link := self.links.get(current)) is not None:
-            if follow is not None and link.relation not in follow:
+        while current not in memo:
+            link = self.links.get(current)
+            if link is None or (follow is not None and link.relation not in follow):
+                memo[current] = current
                 break
-            if link.parent in seen:  # a cycle in the metadata: stop where it closes
-                break
-            seen.add(link.parent)
+            path.append(current)
             current = link.parent
-        return current
+        root = memo[current]
+        for node in path:
+            memo[node] = root
+        return root
 
     def family_root(self, model_id: str) -> str:
         """The model whose weights this one carries (itself unless it is a quantization or mirror)."""
-        return self._walk(model_id, SAME_WEIGHTS)
+        return self._root(model_id, SAME_WEIGHTS, self._family)
 
     def ecosystem_root(self, model_id: str) -> str:
         """The first ancestor: the base every finetune, adapter, merge and quantization leads back to."""
-        return self._walk(model_id, None)
+        return self._root(model_id, None, self._ecosystem)
+
+    def chain(self, model_id: str) -> list[str]:
+        """The model and its ancestors, nearest first, up to the ecosystem root."""
+        out = [model_id]
+        while (link := self.links.get(out[-1])) is not None:
+            out.append(link.parent)
+        return out
+
+    def inferred_path(self, model_id: str, *, same_weights: bool = True) -> bool:
+        """Does the way to the family (or ecosystem) root rest on a link from the name rule?"""
+        current = model_id
+        while (link := self.links.get(current)) is not None:
+            if same_weights and link.relation not in SAME_WEIGHTS:
+                return False
+            if link.inferred:
+                return True
+            current = link.parent
+        return False
+
+    def family_table(self) -> dict[str, tuple[str, bool]]:
+        """(family root, whether the way there rests on the name rule) for every record, at once.
+
+        The batch form of `family_root` + `inferred_path` that grouping uses: each link is
+        followed once however many records share it.
+        """
+        if self._tabled:  # records and links never change after building
+            return self._family_table
+        self._tabled = True
+        links = self.links
+        climbing = {child: link for child, link in links.items() if link.relation in SAME_WEIGHTS}
+        # Everything that does not carry another model's weights is its own root (most records).
+        table = self._family_table
+        table.update((model_id, (model_id, False)) for model_id in self.records if model_id not in climbing)
+        for start in climbing:
+            if start in table:
+                continue
+            path: list[tuple[str, bool]] = []
+            node = start
+            while True:
+                hit = table.get(node)
+                if hit is not None:
+                    root, inferred = hit
+                    break
+                link = climbing.get(node)
+                if link is None:  # an unlisted parent, or one that is not a re-upload
+                    root, inferred = node, False
+                    break
+                path.append((node, link.inferred))
+                node = link.parent
+            for item, own in reversed(path):
+                inferred = inferred or own
+                table[item] = (root, inferred)
+        return table
