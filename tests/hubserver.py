@@ -239,4 +239,14 @@ class StandInHub:
         if any(e not in allowed for e in expand):
             self._error(handler, 400, "invalid expand")
             return
-        self._send(handler, 200, json.dumps(self._shape(model, expand)).encode())
+        shaped = self._shape(model, expand)
+        if "childrenModelCount" in expand and "childrenModelCount" not in model:
+            shaped["childrenModelCount"] = self._children(model["id"])
+        self._send(handler, 200, json.dumps(shaped).encode())
+
+    def _children(self, model_id: str) -> int:
+        """What the Hub counts as a model's children: models whose lineage tags name it as a base."""
+        suffix = ":" + model_id.lower()
+        return sum(1 for m in self.models
+                   if any(t.lower().startswith("base_model:") and t.lower().endswith(suffix)
+                          for t in m.get("tags") or []))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
+from ..family_views import listing_group_view
 from ..listing import Listing, get_listing
 from ..query import ListingQuery
 from ..render import Notifier, OutputFormat, emit
@@ -13,8 +14,11 @@ from ..views import listing_view
 from .options import (
     AuthorOpt,
     CacheDirOpt,
+    DepthOpt,
     EndpointOpt,
     FormatOpt,
+    GroupChoice,
+    GroupOpt,
     LibraryOpt,
     LimitOpt,
     MaxAgeOpt,
@@ -39,6 +43,8 @@ Examples:
   hubradar trending --task text-generation --limit 10
 
   hubradar trending --author Qwen --format json
+
+  hubradar trending --group family --depth 2000
 """
 
 TOP_HELP = """The most relied-on models, by downloads over the last 30 days (or --sort).
@@ -50,6 +56,8 @@ Examples:
   hubradar top --sort likes --library gguf
 
   hubradar top --sort all-time --format csv > top.csv
+
+  hubradar top --task text-generation --group family
 """
 
 
@@ -66,18 +74,23 @@ def run_listing(
     token: str | None,
     endpoint: str | None,
     timeout: float,
+    group: GroupChoice | None = None,
+    depth: int = 1000,
 ) -> Listing:
-    """Fetch (or serve from cache) a listing and print it; shared by `trending` and `top`."""
+    """Fetch (or serve from cache) a listing and print it, or its groups; shared by `trending` and `top`."""
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, notify=notify)
-    listing = get_listing(query, options)
+    listing = get_listing(query, options, depth=depth if group else 0)
     if not listing.records and query.task and query.task not in PIPELINE_TAGS:
         suggestions = closest_tasks(query.task)
         hint = f"; closest known pipeline tags: {', '.join(suggestions)}" if suggestions else ""
         raise UsageError(f"--task {query.task!r} matches no models{hint}")
     if query.sort == "all-time":
         notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
-    emit(listing_view(listing, title), fmt)
+    if group is not None:
+        emit(listing_group_view(listing, group.value, depth=depth, fmt=fmt, title=title), fmt)
+    else:
+        emit(listing_view(listing, title), fmt)
     return listing
 
 
@@ -87,6 +100,8 @@ def trending(
     search: SearchOpt = None,
     library: LibraryOpt = None,
     limit: LimitOpt = 20,
+    group: GroupOpt = None,
+    depth: DepthOpt = 1000,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -100,7 +115,7 @@ def trending(
     query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit)
     run_listing(query, fmt=fmt, notify=Notifier(quiet), title="Trending on the Hub", max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout)
+                timeout=timeout, group=group, depth=depth)
 
 
 def top(
@@ -110,6 +125,8 @@ def top(
     search: SearchOpt = None,
     library: LibraryOpt = None,
     limit: LimitOpt = 20,
+    group: GroupOpt = None,
+    depth: DepthOpt = 1000,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -125,7 +142,7 @@ def top(
               "all-time": "Most downloaded (all time)"}
     run_listing(query, fmt=fmt, notify=Notifier(quiet), title=titles[sort.value], max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout)
+                timeout=timeout, group=group, depth=depth)
 
 
 trending.__doc__ = TRENDING_HELP

@@ -28,6 +28,12 @@ class SortChoice(StrEnum):
     all_time = "all-time"
 
 
+class GroupChoice(StrEnum):
+    family = "family"
+    author = "author"
+    series = "series"
+
+
 SortOpt = Annotated[
     SortChoice,
     typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
@@ -88,6 +94,16 @@ EndpointOpt = Annotated[
 TimeoutOpt = Annotated[
     float,
     typer.Option("--timeout", min=0.1, help="Seconds to wait for each Hub request.", rich_help_panel=FETCH),
+]
+GroupOpt = Annotated[
+    GroupChoice | None,
+    typer.Option("--group", "-g", case_sensitive=False, rich_help_panel=OUTPUT,
+                 help="One row per family (a base and its re-uploads), author, or name series; see docs/lineage.md."),
+]
+DepthOpt = Annotated[
+    int,
+    typer.Option("--depth", min=1, max=100_000, rich_help_panel=OUTPUT,
+                 help="How many models of the listing families are computed from (deeper = more re-uploads found)."),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No notices on stderr (errors are still shown).", rich_help_panel=OUTPUT)
