@@ -277,3 +277,9 @@ def test_any_metadata_graph_gives_walks_that_end(edges: dict[str, tuple[str, str
     # Only links on a cycle are ever dropped: putting one back would close a loop again.
     for child, link in lineage.broken:
         assert child in lineage.chain(link.parent)
+
+
+def test_a_duplicate_id_keeps_the_last_row_and_its_lineage_only() -> None:
+    lineage = Lineage([rec("q/M-GGUF", 1, parent="lab/M"), rec("q/M-GGUF", 2), rec("lab/Other", 3)])
+    assert lineage.records["q/M-GGUF"].downloads == 2
+    assert lineage.link("q/M-GGUF") is None

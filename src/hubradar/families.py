@@ -99,13 +99,14 @@ class Group:
     def members(self) -> list[Member]:
         """The group's models, most downloaded first."""
         if self._members is None:
-            table = self.lineage.family_table() if self.lineage is not None else {}
+            roots = self.lineage.reupload_roots() if self.lineage is not None else {}
+            inferred = self.lineage.inferred_members if self.lineage is not None else set()
             links = self.lineage.links if self.lineage is not None else {}
             members = []
             for record in sorted(self.records, key=_download_order):
-                root, inferred = table.get(record.id, (record.id, False))
-                relation = "base" if root == record.id else links[record.id].relation
-                members.append(Member(record.id, relation, record.downloads, inferred))
+                model_id = record.id
+                relation = "base" if roots.get(model_id, model_id) == model_id else links[model_id].relation
+                members.append(Member(model_id, relation, record.downloads, model_id in inferred))
             self._members = members
         return self._members
 
@@ -122,18 +123,56 @@ class Group:
 
 
 
-@dataclass
 class Grouping:
-    """Groups ranked by `rank_by`, with what they were computed from."""
+    """Groups ranked by `rank_by`, with what they were computed from.
 
-    by: str
-    rank_by: str
-    groups: list[Group]
-    models: int
-    total_downloads: int
-    concentration: dict[int, float | None]
-    inferred_links: int
-    broken: list[tuple[str, Link]]
+    The numbers of every group are computed up front (shares and concentration need them all);
+    the `Group` objects are built when read, so a view showing the top 20 of 50,000 families
+    builds 20 (`top(n)`); `groups` builds them all.
+    """
+
+    def __init__(self, by: str, rank_by: str, order: list[str], sums: dict[str, list], models: int,
+                 total_downloads: int, lineage: Lineage) -> None:
+        self.by = by
+        self.rank_by = rank_by
+        self.models = models
+        self.total_downloads = total_downloads
+        self.lineage = lineage
+        self.broken: list[tuple[str, Link]] = lineage.broken
+        self.inferred_links = sum(1 for link in lineage.links.values() if link.inferred)
+        top = heapq.nlargest(max(CONCENTRATION), (acc[_D] for acc in sums.values()))
+        self.concentration: dict[int, float | None] = {
+            n: (sum(top[:n]) / total_downloads if total_downloads else None) for n in CONCENTRATION}
+        self._order = order
+        self._sums = sums
+        self._built: list[Group] = []
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def top(self, n: int) -> list[Group]:
+        """The first `n` groups in rank order."""
+        while len(self._built) < min(n, len(self._order)):
+            key = self._order[len(self._built)]
+            d, likes, trending, all_time, base, records, eco, derivatives = self._sums[key]
+            self._built.append(Group(
+                key, _as_list(records), d, eco, derivatives, base, likes, trending, all_time,
+                share=d / self.total_downloads if self.total_downloads else None,
+                derived_from=self.lineage.links.get(key) if self.by == "family" else None,
+                lineage=self.lineage,
+            ))
+        return self._built[:n]
+
+    @property
+    def groups(self) -> list[Group]:
+        """Every group in rank order."""
+        return self.top(len(self._order))
+
+
+# Slots of the per-group sums: downloads, likes, trending, all-time, base downloads, records,
+# ecosystem downloads, derivatives.
+_D, _L, _T, _A, _B, _R, _E, _N = range(8)
+_METRIC_SLOT = {"downloads": _D, "trending": _T, "likes": _L, "all-time": _A}
 
 
 def group_models(
@@ -157,107 +196,128 @@ def group_models(
 
 
 def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage | None) -> Grouping:
-    """Records are bucketed per family root in one pass, summed per family (C-level sums for the
-    larger ones), then families are rolled up per author or series: 100,000 records in well under a
-    second on an idle machine (benchmarks/bench_families.py)."""
+    """Records are bucketed per family root in one pass and summed per family (C-level sums for the
+    larger ones), then families are rolled up per author or series; each step is one pass, and no
+    object is built per group until it is read (benchmarks/bench_families.py)."""
     lineage = lineage if lineage is not None else Lineage(records)
-    table, links, listed = lineage.family_table(), lineage.links, lineage.records
-    buckets: dict[str, list[ModelRecord]] = {}
+    roots, listed = lineage.reupload_roots(), lineage.records
+    # Per family root: the record itself while it is alone (most families), else a list.
+    buckets: dict[str, ModelRecord | list[ModelRecord]] = {}
     for record in records:
-        root = table[record.id][0]
+        model_id = record.id
+        root = roots.get(model_id, model_id)
         bucket = buckets.get(root)
         if bucket is None:
-            buckets[root] = [record]
-        else:
+            buckets[root] = record
+        elif isinstance(bucket, list):
             bucket.append(record)
-    families: dict[str, Group] = {}
+        else:
+            buckets[root] = [bucket, record]
+    families: dict[str, list] = {}
     for root, bucket in buckets.items():
         base = listed.get(root)
         base_downloads = None if base is None else (base.downloads or 0)
-        if len(bucket) == 1:
-            only = bucket[0]
-            downloads = only.downloads or 0
-            families[root] = Group(root, bucket, downloads, downloads, 0, base_downloads, only.likes or 0,
-                                   only.trending_score or 0.0, only.downloads_all_time or 0, lineage=lineage)
+        if not isinstance(bucket, list):
+            downloads = bucket.downloads or 0
+            families[root] = [downloads, bucket.likes or 0, bucket.trending_score or 0.0,
+                              bucket.downloads_all_time or 0, base_downloads, bucket, downloads, 0]
         else:
             downloads = sum(filter(None, map(_DOWNLOADS, bucket)))
-            families[root] = Group(root, bucket, downloads, downloads, 0, base_downloads,
-                                   sum(filter(None, map(_LIKES, bucket))),
-                                   float(sum(filter(None, map(_TRENDING, bucket)))),
-                                   sum(filter(None, map(_ALL_TIME, bucket))), lineage=lineage)
+            families[root] = [downloads, sum(filter(None, map(_LIKES, bucket))),
+                              float(sum(filter(None, map(_TRENDING, bucket)))),
+                              sum(filter(None, map(_ALL_TIME, bucket))), base_downloads, bucket, downloads, 0]
 
-    key_of_root = _KEYS[by]
-    canonical: dict[str, str] = {}  # lower-case key -> the spelling first seen (the top family's)
-    family_key: dict[str, str] = {}
-
-    def key_for(root: str) -> str:
-        key = family_key.get(root)
-        if key is None:
-            display = key_of_root(root, lineage)
-            key = family_key[root] = canonical.setdefault(display.lower(), display)
-        return key
-
-    groups = families if by == "family" else _merge(families, key_for, lineage)
-    _add_ecosystems(families, lineage, groups, key_for)
     if by == "family":
-        for key, group in groups.items():
-            group.derived_from = links.get(key)
+        groups = families
+        _family_ecosystems(families, lineage)
+    else:
+        key_of_root = _KEYS[by]
+        canonical: dict[str, str] = {}  # lower-case key -> the spelling first seen
+        family_key: dict[str, str] = {}
 
-    total = sum(map(_DOWNLOADS, groups.values()))
-    if total:
-        for group in groups.values():
-            group.share = group.downloads / total
-    # Three stable C-level sorts: by metric, then downloads, then key (ascending) on ties.
-    ranked = sorted(groups.values(), key=_KEY)
-    ranked.sort(key=_DOWNLOADS, reverse=True)
-    ranked.sort(key=_METRIC[rank_by], reverse=True)
-    top = heapq.nlargest(max(CONCENTRATION), map(_DOWNLOADS, groups.values()))
-    concentration = {n: (sum(top[:n]) / total if total else None) for n in CONCENTRATION}
-    inferred = sum(1 for link in links.values() if link.inferred)
-    return Grouping(by, rank_by, ranked, len(records), total, concentration, inferred, lineage.broken)
+        def key_for(root: str) -> str:
+            key = family_key.get(root)
+            if key is None:
+                display = key_of_root(root, lineage)
+                key = family_key[root] = canonical.setdefault(display.lower(), display)
+            return key
+
+        groups = _merge(families, key_for)
+        _merged_ecosystems(families, lineage, groups, key_for)
+
+    total = sum(acc[_D] for acc in groups.values())
+    # Three stable sorts: key ascending, then downloads, then the metric (descending) decide.
+    order = sorted(groups)
+    order.sort(key=lambda k: groups[k][_D], reverse=True)
+    slot = _METRIC_SLOT[rank_by]
+    if slot != _D:
+        order.sort(key=lambda k: groups[k][slot], reverse=True)
+    return Grouping(by, rank_by, order, groups, len(records), total, lineage)
 
 
 _DOWNLOADS = attrgetter("downloads")
 _LIKES = attrgetter("likes")
 _TRENDING = attrgetter("trending_score")
 _ALL_TIME = attrgetter("downloads_all_time")
-_KEY = attrgetter("key")
-_METRIC = {"downloads": _DOWNLOADS, "trending": _TRENDING, "likes": _LIKES, "all-time": _ALL_TIME}
+
+
+def _as_list(records: ModelRecord | list[ModelRecord]) -> list[ModelRecord]:
+    return records if isinstance(records, list) else [records]
+
+
+def _count(records: ModelRecord | list[ModelRecord]) -> int:
+    return len(records) if isinstance(records, list) else 1
 
 
 def _download_order(record: ModelRecord) -> tuple[int, str]:
     return -(record.downloads or 0), record.id
 
 
-def _merge(families: dict[str, Group], key_for: Callable[[str], str], lineage: Lineage) -> dict[str, Group]:
+def _merge(families: dict[str, list], key_for: Callable[[str], str]) -> dict[str, list]:
     """Roll families up into author or series groups."""
-    groups: dict[str, Group] = {}
+    groups: dict[str, list] = {}
     for root, family in families.items():
         key = key_for(root)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = Group(key, [], lineage=lineage)
-        group.records.extend(family.records)
-        group.downloads += family.downloads
-        group.ecosystem_downloads += family.downloads
-        group.likes += family.likes
-        group.trending_score += family.trending_score
-        group.downloads_all_time += family.downloads_all_time
-        if family.base_downloads is not None:
-            group.base_downloads = (group.base_downloads or 0) + family.base_downloads
+        acc = groups.get(key)
+        if acc is None:
+            groups[key] = [*family[:_R], _as_list(family[_R]), family[_D], 0]
+            continue
+        acc[_D] += family[_D]
+        acc[_L] += family[_L]
+        acc[_T] += family[_T]
+        acc[_A] += family[_A]
+        if family[_B] is not None:
+            acc[_B] = (acc[_B] or 0) + family[_B]
+        acc[_R].extend(_as_list(family[_R]))
+        acc[_E] += family[_D]
     return groups
 
 
-def _add_ecosystems(
-    families: dict[str, Group], lineage: Lineage, groups: dict[str, Group], key_for: Callable[[str], str]
-) -> None:
-    """Credit each family's downloads to every other listed group its lineage passes through.
+def _family_ecosystems(families: dict[str, list], lineage: Lineage) -> None:
+    """Credit each family's downloads to every listed family its base descends from.
 
     A family's way up is its base's own link (a finetune's base, a merge's first parent) to that
-    parent's family, and so on; the walk is memoized per family, so shared ancestry is walked once.
+    parent's family, and so on (acyclic: Lineage broke every cycle).
     """
+    links, roots = lineage.links, lineage.reupload_roots()
+    for root, family in families.items():
+        link = links.get(root)
+        while link is not None:
+            parent = roots.get(link.parent, link.parent)
+            ancestor = families.get(parent)
+            if ancestor is not None:
+                ancestor[_E] += family[_D]
+                ancestor[_N] += _count(family[_R])
+            link = links.get(parent)
+
+
+def _merged_ecosystems(
+    families: dict[str, list], lineage: Lineage, groups: dict[str, list], key_for: Callable[[str], str]
+) -> None:
+    """Credit each family's downloads to every other listed group its lineage passes through
+    (once per group, however many of its families the way up crosses); memoized per family."""
+    links, roots = lineage.links, lineage.reupload_roots()
     memo: dict[str, tuple[str, ...]] = {}  # family root -> group keys on its way up, its own first
-    links, table = lineage.links, lineage.family_table()
 
     def keys_up(root: str) -> tuple[str, ...]:
         path: list[str] = []
@@ -265,11 +325,7 @@ def _add_ecosystems(
         while node is not None and node not in memo:
             path.append(node)
             link = links.get(node)
-            if link is None:
-                node = None
-            else:
-                known = table.get(link.parent)
-                node = known[0] if known is not None else lineage.family_root(link.parent)
+            node = None if link is None else roots.get(link.parent, link.parent)
         above = memo[node] if node is not None else ()
         for item in reversed(path):
             own = key_for(item)
@@ -283,5 +339,5 @@ def _add_ecosystems(
         for key in keys_up(root)[1:]:
             ancestor = groups.get(key)
             if ancestor is not None:
-                ancestor.ecosystem_downloads += family.downloads
-                ancestor.derivatives += len(family.records)
+                ancestor[_E] += family[_D]
+                ancestor[_N] += _count(family[_R])

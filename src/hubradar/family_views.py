@@ -47,7 +47,7 @@ def _mark(relation: str, inferred: bool) -> str:
 def group_rows(grouping: Grouping, limit: int, layout: Layout) -> list[dict[str, Any]]:
     """One row per group; members nested (json), as ids (csv) or as rows under it (table)."""
     rows: list[dict[str, Any]] = []
-    for position, group in enumerate(grouping.groups[:limit], start=1):
+    for position, group in enumerate(grouping.top(limit), start=1):
         row: dict[str, Any] = {
             "rank": position,
             grouping.by: group.key,
@@ -92,14 +92,14 @@ def group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int, 
         covered = f"the {grouping.models} matching models of the bundled snapshot"
     top = ", ".join(f"top {n} {_share_text(s)}" for n, s in grouping.concentration.items())
     notes = [
-        f"{min(limit, len(grouping.groups))} of {len(grouping.groups)} {by} groups from {covered}, "
+        f"{min(limit, len(grouping))} of {len(grouping)} {by} groups from {covered}, "
         f"{SOURCE_TEXT[listing.source]}, fetched {listing.fetched_at:%Y-%m-%d %H:%M} UTC; "
         f"ranked by {_RANKED[grouping.rank_by]}",
         f"concentration of the downloads listed: {top}",
         "downloads: the base and its re-uploads (same weights, last 30 days); ecosystem adds the finetunes, "
         "adapters and merges that lead back to it; base %: the original repos' own share",
     ]
-    shown = grouping.groups[:limit]
+    shown = grouping.top(limit)
     if any(m.inferred for g in shown for m in g.members[:MEMBERS_SHOWN]):
         notes.append("* linked by name, not by the Hub's lineage metadata (see docs/lineage.md)")
     broken = [f"{child} -> {link.parent}" for child, link in grouping.broken]

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .record import ModelRecord
 
@@ -50,6 +51,9 @@ _WEAK = r"qat|ct|dynamic|block|static|mixed|quant(?:ized)?|mtp|unsloth|ov|h[468]
 _SEP = r"[-_.]"
 _TRAILING = re.compile(rf"(?:{_SEP}(?:{_STRONG}|{_WEAK}))+$", re.IGNORECASE)
 _HAS_STRONG = re.compile(rf"{_SEP}(?:{_STRONG})(?={_SEP}|$)", re.IGNORECASE)
+_ID = attrgetter("id")
+_TAGS = attrgetter("tags")
+_JOIN = "\x00".join
 _ID_RE = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 _LINEAGE_TAG = re.compile(r"(?:^|\x00)base_model:([^\x00]*)")
 # Starts with a literal so the regex engine can skip ahead quickly; the match must start a tag.
@@ -152,28 +156,30 @@ class Lineage:
             self._build(records, names)
 
     def _build(self, records: Iterable[ModelRecord], names: bool) -> None:
-        self.records: dict[str, ModelRecord] = {}
-        self._canonical: dict[str, str] = {}  # lower-case id -> listed id
-        with_lineage: list[tuple[ModelRecord, Link]] = []
-        for record in records:
-            model_id = record.id
-            self.records[model_id] = record
-            self._canonical[model_id.lower()] = model_id
-            link = _metadata_link(record, "\x00".join(record.tags))
-            if link is not None:
-                with_lineage.append((record, link))
+        # map/zip run these per-record steps in C; the Python loop only sees records with lineage.
+        rows = list(records)
+        self.records: dict[str, ModelRecord] = dict(zip(map(_ID, rows), rows, strict=True))  # a duplicate id: last wins
+        ids = list(self.records)
+        self._canonical: dict[str, str] = dict(zip(map(str.lower, ids), ids, strict=True))  # lower-case id -> listed id
         self.links: dict[str, Link] = {}
-        for record, link in with_lineage:  # parents resolved once every listed id is known
-            resolved = self._resolve(record, link)
-            if resolved is not None:
-                self.links[record.id] = resolved
+        listed = list(self.records.values())
+        for record, joined in zip(listed, map(_JOIN, map(_TAGS, listed)), strict=True):
+            if "base_model:" in joined or record.card_base_models:
+                link = _metadata_link(record, joined)
+                if link is None:
+                    continue
+                # A listed parent spelled exactly needs no resolving (metadata_link skipped self-links).
+                if link.relation == "unknown" or link.parent not in self.records:
+                    link = self._resolve(record, link)
+                if link is not None:
+                    self.links[record.id] = link
         if names:
             self.links.update(self._name_links())
         self.broken: list[tuple[str, Link]] = self._break_cycles()
         self._family: dict[str, str] = {}
         self._ecosystem: dict[str, str] = {}
-        self._family_table: dict[str, tuple[str, bool]] = {}
-        self._tabled = False
+        self._roots: dict[str, str] | None = None
+        self._inferred_ids: set[str] = set()
 
     # --- building --------------------------------------------------------------------------
 
@@ -189,13 +195,21 @@ class Lineage:
     def _name_links(self) -> dict[str, Link]:
         """Links for records without metadata, from their names (see `strip_markers`)."""
         canonical, links, records = self._canonical, self.links, self.records
-        by_name: dict[str, list[str]] = {}
+        by_name: dict[str, str | list[str]] = {}  # lower-case name -> id, or ids when several orgs use it
         for lower, model_id in canonical.items():
-            by_name.setdefault(lower.rpartition("/")[2], []).append(model_id)
+            name = lower.rpartition("/")[2]
+            seen = by_name.get(name)
+            if seen is None:
+                by_name[name] = model_id
+            elif isinstance(seen, str):
+                by_name[name] = [seen, model_id]
+            else:
+                seen.append(model_id)
 
         def elsewhere(name: str, org: str) -> str | None:
             """The best model of that name in another org: an original, a root, the most downloaded."""
-            candidates = [c for c in by_name.get(name, ()) if c.rpartition("/")[0].lower() != org]
+            ids = by_name.get(name, ())
+            candidates = [c for c in ((ids,) if isinstance(ids, str) else ids) if c.rpartition("/")[0].lower() != org]
             if not candidates:
                 return None
             return min(candidates, key=lambda c: (c.rpartition("/")[0].lower() in REUPLOADERS, c in links,
@@ -203,11 +217,13 @@ class Lineage:
 
         found: dict[str, Link] = {}
         unmatched: dict[str, list[str]] = {}
-        for model_id in records:
-            if model_id in links:
-                continue  # metadata always wins
-            org, _, name = model_id.rpartition("/")
-            stem = strip_markers(name)
+        unlinked = [model_id for model_id in records if model_id not in links]  # metadata always wins
+        names = [model_id.rpartition("/")[2] for model_id in unlinked]
+        for model_id, name, marked in zip(unlinked, names, map(_TRAILING.search, names), strict=True):
+            org = model_id[: len(model_id) - len(name) - 1] if len(model_id) > len(name) else ""
+            stem = name  # `strip_markers`, reusing the search just made
+            if marked is not None and marked.start() > 0 and _HAS_STRONG.search(marked.group()):
+                stem = name[: marked.start()]
             if stem is name:  # no markers: only a re-uploader's copy under the same name links
                 if org and org.lower() in REUPLOADERS:
                     target = elsewhere(name.lower(), org.lower())
@@ -239,19 +255,23 @@ class Lineage:
         an inferred one if the cycle has any (metadata wins), else the one leaving the most
         downloaded member, which becomes the root.
         """
+        # Only a model whose parent has a parent of its own can be on a cycle: walk just those.
+        links = self.links
+        chained = {child: link.parent for child, link in links.items() if link.parent in links}
         state: dict[str, bool] = {}  # True: on the current walk; False: finished
         broken: list[tuple[str, Link]] = []
-        for start in list(self.links):
+        for start in list(chained):
             path: list[str] = []
             node = start
-            while node in self.links and node not in state:
+            while node in chained and node not in state:
                 state[node] = True
                 path.append(node)
-                node = self.links[node].parent
+                node = chained[node]
             if state.get(node):
                 cycle = path[path.index(node):]
-                cut = min(cycle, key=lambda n: (not self.links[n].inferred, -_downloads(self.records.get(n)), n))
-                broken.append((cut, self.links.pop(cut)))
+                cut = min(cycle, key=lambda n: (not links[n].inferred, -_downloads(self.records.get(n)), n))
+                broken.append((cut, links.pop(cut)))
+                del chained[cut]
             for seen in path:
                 state[seen] = False
         return broken
@@ -302,37 +322,44 @@ class Lineage:
             current = link.parent
         return False
 
-    def family_table(self) -> dict[str, tuple[str, bool]]:
-        """(family root, whether the way there rests on the name rule) for every record, at once.
+    def reupload_roots(self) -> dict[str, str]:
+        """The family root of every record that carries another model's weights, at once.
 
-        The batch form of `family_root` + `inferred_path` that grouping uses: each link is
-        followed once however many records share it.
+        Every record not in it is its own root (`roots.get(id, id)`). The batch form of
+        `family_root` that grouping uses: each link is followed once however many records share
+        it; `inferred_members` is filled on the way.
         """
-        if self._tabled:  # records and links never change after building
-            return self._family_table
-        self._tabled = True
-        links = self.links
-        climbing = {child: link for child, link in links.items() if link.relation in SAME_WEIGHTS}
-        # Everything that does not carry another model's weights is its own root (most records).
-        table = self._family_table
-        table.update((model_id, (model_id, False)) for model_id in self.records if model_id not in climbing)
+        if self._roots is not None:  # records and links never change after building
+            return self._roots
+        climbing = {child: link for child, link in self.links.items() if link.relation in SAME_WEIGHTS}
+        roots: dict[str, str] = {}
+        inferred_ids = self._inferred_ids
         for start in climbing:
-            if start in table:
+            if start in roots:
                 continue
-            path: list[tuple[str, bool]] = []
+            path: list[str] = []
             node = start
             while True:
-                hit = table.get(node)
-                if hit is not None:
-                    root, inferred = hit
+                root = roots.get(node)
+                if root is not None:
+                    inferred = node in inferred_ids
                     break
                 link = climbing.get(node)
-                if link is None:  # an unlisted parent, or one that is not a re-upload
+                if link is None:  # a root: an original, an unlisted parent, or a finetune etc.
                     root, inferred = node, False
                     break
-                path.append((node, link.inferred))
+                path.append(node)
                 node = link.parent
-            for item, own in reversed(path):
-                inferred = inferred or own
-                table[item] = (root, inferred)
-        return table
+            for item in reversed(path):
+                inferred = inferred or climbing[item].inferred
+                roots[item] = root
+                if inferred:
+                    inferred_ids.add(item)
+        self._roots = roots
+        return roots
+
+    @property
+    def inferred_members(self) -> set[str]:
+        """Records whose way to their family root rests on a link from the name rule."""
+        self.reupload_roots()
+        return self._inferred_ids
