@@ -21,7 +21,7 @@ import heapq
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from .lineage import Lineage, Link, gc_paused, strip_markers
@@ -131,7 +131,7 @@ class Grouping:
     builds 20 (`top(n)`); `groups` builds them all.
     """
 
-    def __init__(self, by: str, rank_by: str, order: list[str], sums: dict[str, list], models: int,
+    def __init__(self, by: str, rank_by: str, ranking: list[tuple], sums: dict[str, list], models: int,
                  total_downloads: int, lineage: Lineage) -> None:
         self.by = by
         self.rank_by = rank_by
@@ -139,21 +139,31 @@ class Grouping:
         self.total_downloads = total_downloads
         self.lineage = lineage
         self.broken: list[tuple[str, Link]] = lineage.broken
-        self.inferred_links = sum(1 for link in lineage.links.values() if link.inferred)
-        top = heapq.nlargest(max(CONCENTRATION), (acc[_D] for acc in sums.values()))
+        self.inferred_links = sum(map(_INFERRED, lineage.links.values()))
+        top = heapq.nlargest(max(CONCENTRATION), map(_FIRST, sums.values()))
         self.concentration: dict[int, float | None] = {
             n: (sum(top[:n]) / total_downloads if total_downloads else None) for n in CONCENTRATION}
-        self._order = order
+        self._ranking = ranking  # (-metric, -downloads, key) per group, sorted only as far as read
+        self._order: list[str] = []
         self._sums = sums
         self._built: list[Group] = []
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._ranking)
+
+    def _ranked_keys(self, n: int) -> list[str]:
+        if len(self._order) < min(n, len(self._ranking)):
+            if n <= 1000:  # a view's worth: a partial sort
+                self._order = [key for *_, key in heapq.nsmallest(n, self._ranking)]
+            else:
+                self._order = [key for *_, key in sorted(self._ranking)]
+        return self._order
 
     def top(self, n: int) -> list[Group]:
         """The first `n` groups in rank order."""
-        while len(self._built) < min(n, len(self._order)):
-            key = self._order[len(self._built)]
+        order = self._ranked_keys(n)
+        while len(self._built) < min(n, len(order)):
+            key = order[len(self._built)]
             d, likes, trending, all_time, base, records, eco, derivatives = self._sums[key]
             self._built.append(Group(
                 key, _as_list(records), d, eco, derivatives, base, likes, trending, all_time,
@@ -166,7 +176,7 @@ class Grouping:
     @property
     def groups(self) -> list[Group]:
         """Every group in rank order."""
-        return self.top(len(self._order))
+        return self.top(len(self._ranking))
 
 
 # Slots of the per-group sums: downloads, likes, trending, all-time, base downloads, records,
@@ -245,17 +255,16 @@ def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage |
         groups = _merge(families, key_for)
         _merged_ecosystems(families, lineage, groups, key_for)
 
-    total = sum(acc[_D] for acc in groups.values())
-    # Three stable sorts: key ascending, then downloads, then the metric (descending) decide.
-    order = sorted(groups)
-    order.sort(key=lambda k: groups[k][_D], reverse=True)
+    total = sum(map(_FIRST, groups.values()))
+    # Ranked by the metric, then downloads (both descending), then key: one sort of plain tuples.
     slot = _METRIC_SLOT[rank_by]
-    if slot != _D:
-        order.sort(key=lambda k: groups[k][slot], reverse=True)
-    return Grouping(by, rank_by, order, groups, len(records), total, lineage)
+    ranking = [(-acc[slot], -acc[_D], key) for key, acc in groups.items()]
+    return Grouping(by, rank_by, ranking, groups, len(records), total, lineage)
 
 
 _DOWNLOADS = attrgetter("downloads")
+_FIRST = itemgetter(0)  # downloads, the first slot of a group's sums
+_INFERRED = itemgetter(2)  # Link.inferred
 _LIKES = attrgetter("likes")
 _TRENDING = attrgetter("trending_score")
 _ALL_TIME = attrgetter("downloads_all_time")

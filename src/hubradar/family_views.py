@@ -172,7 +172,8 @@ def tree_view(tree: ModelTree, layout: Layout) -> View:
     if any(n.inferred for n in tree.nodes):
         notes.append("* a re-upload found by name, not linked by the Hub's metadata (see docs/lineage.md)")
     if tree.lookups["skipped"]:
-        notes.append(f"{tree.lookups['skipped']} model lookups skipped: children counts are missing for them")
+        skipped = tree.lookups["skipped"]
+        notes.append(f"{skipped} model lookup{'s' if skipped > 1 else ''} skipped: children counts are missing")
     totals = View(
         columns=[Column("relation", "children", "text"), Column("models", "models", "int"),
                  Column("downloads", "downloads", "count"), Column("likes", "likes", "count"),

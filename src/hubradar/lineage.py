@@ -23,8 +23,8 @@ import gc
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from operator import attrgetter
+from typing import NamedTuple
 
 from .record import ModelRecord
 
@@ -38,6 +38,8 @@ REUPLOADERS = frozenset({
     "quantfactory", "onnx-community", "xenova", "ggml-org", "second-state", "maziyarpanahi",
     "redhatai", "neuralmagic", "gaianet", "lonestriker", "turboderp",
 })  # fmt: skip
+
+_REUPLOADER_ID = re.compile("(?:" + "|".join(map(re.escape, sorted(REUPLOADERS))) + ")/[^/]+$", re.IGNORECASE)
 
 # Markers that say "these weights in another format or precision". Strong ones are enough on
 # their own; weak ones (words a real model name might end with) are stripped only next to a
@@ -61,8 +63,9 @@ _RELATION_TAG = re.compile(r"base_model:(quantized|finetune|adapter|merge):"
                            r"([A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?)(?=\x00|$)")
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
+    """One edge, child -> parent. `inferred`: it rests on the name rule, not the Hub's metadata."""
+
     parent: str
     relation: str  # quantized | finetune | adapter | merge | mirror | unknown
     inferred: bool = False
@@ -159,8 +162,7 @@ class Lineage:
         # map/zip run these per-record steps in C; the Python loop only sees records with lineage.
         rows = list(records)
         self.records: dict[str, ModelRecord] = dict(zip(map(_ID, rows), rows, strict=True))  # a duplicate id: last wins
-        ids = list(self.records)
-        self._canonical: dict[str, str] = dict(zip(map(str.lower, ids), ids, strict=True))  # lower-case id -> listed id
+        self._lower: dict[str, str] | None = None  # lower-case id -> listed id, built when first needed
         self.links: dict[str, Link] = {}
         listed = list(self.records.values())
         for record, joined in zip(listed, map(_JOIN, map(_TAGS, listed)), strict=True):
@@ -183,6 +185,13 @@ class Lineage:
 
     # --- building --------------------------------------------------------------------------
 
+    @property
+    def _canonical(self) -> dict[str, str]:
+        if self._lower is None:
+            ids = list(self.records)
+            self._lower = dict(zip(map(str.lower, ids), ids, strict=True))
+        return self._lower
+
     def _resolve(self, record: ModelRecord, link: Link) -> Link | None:
         """The listed spelling of the parent; an `unknown` relation on a marked name is a quantization."""
         parent = self._canonical.get(link.parent.lower(), link.parent)
@@ -194,10 +203,10 @@ class Lineage:
 
     def _name_links(self) -> dict[str, Link]:
         """Links for records without metadata, from their names (see `strip_markers`)."""
-        canonical, links, records = self._canonical, self.links, self.records
+        links, records = self.links, self.records
         by_name: dict[str, str | list[str]] = {}  # lower-case name -> id, or ids when several orgs use it
-        for lower, model_id in canonical.items():
-            name = lower.rpartition("/")[2]
+        for model_id in records:
+            name = model_id.rpartition("/")[2].lower()
             seen = by_name.get(name)
             if seen is None:
                 by_name[name] = model_id
@@ -206,10 +215,24 @@ class Lineage:
             else:
                 seen.append(model_id)
 
+        def same_org(name: str, org: str) -> str | None:
+            """The listed model `org/name` (case-insensitive), if any."""
+            ids = by_name.get(name)
+            if ids is None:
+                return None
+            for candidate in (ids,) if isinstance(ids, str) else ids:
+                if candidate.rpartition("/")[0].lower() == org:
+                    return candidate
+            return None
+
         def elsewhere(name: str, org: str) -> str | None:
             """The best model of that name in another org: an original, a root, the most downloaded."""
-            ids = by_name.get(name, ())
-            candidates = [c for c in ((ids,) if isinstance(ids, str) else ids) if c.rpartition("/")[0].lower() != org]
+            ids = by_name.get(name)
+            if ids is None:
+                return None
+            if isinstance(ids, str):  # one model of that name: the usual case
+                return ids if ids.rpartition("/")[0].lower() != org else None
+            candidates = [c for c in ids if c.rpartition("/")[0].lower() != org]
             if not candidates:
                 return None
             return min(candidates, key=lambda c: (c.rpartition("/")[0].lower() in REUPLOADERS, c in links,
@@ -219,19 +242,20 @@ class Lineage:
         unmatched: dict[str, list[str]] = {}
         unlinked = [model_id for model_id in records if model_id not in links]  # metadata always wins
         names = [model_id.rpartition("/")[2] for model_id in unlinked]
+        # A re-uploader's copy under the very same name (no markers) is a mirror of that model.
+        for model_id in filter(_REUPLOADER_ID.match, unlinked):
+            org, _, name = model_id.rpartition("/")
+            if strip_markers(name) is name and (target := elsewhere(name.lower(), org.lower())) is not None:
+                found[model_id] = Link(target, "mirror", inferred=True)
+        # Names ending in format or quantization markers: what is left names the model, same org first.
         for model_id, name, marked in zip(unlinked, names, map(_TRAILING.search, names), strict=True):
+            if marked is None or marked.start() == 0 or not _HAS_STRONG.search(marked.group()):
+                continue  # `strip_markers` would leave the name as it is
+            stem = name[: marked.start()]
             org = model_id[: len(model_id) - len(name) - 1] if len(model_id) > len(name) else ""
-            stem = name  # `strip_markers`, reusing the search just made
-            if marked is not None and marked.start() > 0 and _HAS_STRONG.search(marked.group()):
-                stem = name[: marked.start()]
-            if stem is name:  # no markers: only a re-uploader's copy under the same name links
-                if org and org.lower() in REUPLOADERS:
-                    target = elsewhere(name.lower(), org.lower())
-                    if target is not None:
-                        found[model_id] = Link(target, "mirror", inferred=True)
-                continue
             key = f"{org}/{stem}".lower() if org else stem.lower()
-            target = canonical.get(key) or elsewhere(stem.lower(), org.lower())
+            stem_lower, org_lower = stem.lower(), org.lower()
+            target = same_org(stem_lower, org_lower) or elsewhere(stem_lower, org_lower)
             if target is not None:
                 found[model_id] = Link(target, "quantized", inferred=True)
             elif org:
