@@ -157,3 +157,11 @@ def test_nothing_listed() -> None:
 def test_bad_grouping_is_refused() -> None:
     with pytest.raises(ValueError, match="grouping"):
         group_models([], "license")
+
+
+def test_a_duplicate_row_counts_once() -> None:
+    records = [rec("lab/M", 10), rec("lab/M-GGUF", 5), rec("lab/M-GGUF", 7)]
+    grouping = group_models(records, "family")
+    [group] = grouping.groups
+    assert group.downloads == 17 and grouping.models == 2
+    assert [m.id for m in group.members] == ["lab/M", "lab/M-GGUF"]

@@ -211,11 +211,14 @@ def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage |
     object is built per group until it is read (benchmarks/bench_families.py)."""
     lineage = lineage if lineage is not None else Lineage(records)
     roots, listed = lineage.reupload_roots(), lineage.records
-    # Per family root: the record itself while it is alone (most families), else a list.
-    buckets: dict[str, ModelRecord | list[ModelRecord]] = {}
-    for record in records:
-        model_id = record.id
-        root = roots.get(model_id, model_id)
+    unique = listed.values()  # a duplicate id counts once (its last row), as in the lineage
+    # Per family root: the record itself while it is alone (most families), else a list. Every
+    # record that carries no one else's weights starts its own bucket; re-uploads join theirs.
+    buckets: dict[str, ModelRecord | list[ModelRecord]] = {r.id: r for r in unique if r.id not in roots}
+    for record in unique:
+        root = roots.get(record.id)
+        if root is None:
+            continue
         bucket = buckets.get(root)
         if bucket is None:
             buckets[root] = record
@@ -259,7 +262,7 @@ def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage |
     # Ranked by the metric, then downloads (both descending), then key: one sort of plain tuples.
     slot = _METRIC_SLOT[rank_by]
     ranking = [(-acc[slot], -acc[_D], key) for key, acc in groups.items()]
-    return Grouping(by, rank_by, ranking, groups, len(records), total, lineage)
+    return Grouping(by, rank_by, ranking, groups, len(listed), total, lineage)
 
 
 _DOWNLOADS = attrgetter("downloads")

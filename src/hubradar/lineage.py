@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
@@ -204,16 +205,18 @@ class Lineage:
     def _name_links(self) -> dict[str, Link]:
         """Links for records without metadata, from their names (see `strip_markers`)."""
         links, records = self.links, self.records
-        by_name: dict[str, str | list[str]] = {}  # lower-case name -> id, or ids when several orgs use it
-        for model_id in records:
-            name = model_id.rpartition("/")[2].lower()
-            seen = by_name.get(name)
-            if seen is None:
-                by_name[name] = model_id
-            elif isinstance(seen, str):
-                by_name[name] = [seen, model_id]
-            else:
-                seen.append(model_id)
+        # Lower-case name -> the id, or the ids when several orgs use the name (built in C: one dict,
+        # then the few shared names).
+        ids = list(records)
+        lowered = [model_id.rpartition("/")[2].lower() for model_id in ids]
+        by_name: dict[str, str | list[str]] = dict(zip(lowered, ids, strict=True))
+        if len(by_name) < len(ids):
+            shared = {name for name, count in Counter(lowered).items() if count > 1}
+            for name in shared:
+                by_name[name] = []
+            for name, model_id in zip(lowered, ids, strict=True):
+                if name in shared:
+                    by_name[name].append(model_id)  # type: ignore[union-attr]
 
         def same_org(name: str, org: str) -> str | None:
             """The listed model `org/name` (case-insensitive), if any."""
