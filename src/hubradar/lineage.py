@@ -14,7 +14,8 @@ Interface the rest of hubradar relies on:
 - `Lineage(records)`: `.link(id)`, `.family_root(id)` (follow same-weights links: quantizations
   and mirrors), `.ecosystem_root(id)` (follow every link: finetunes, adapters, merges too),
   `.chain(id)`, `.inferred_path(id)`; cycles and self-references in the metadata are broken
-  when the lineage is built (`.broken`), so every walk ends.
+  when the lineage is built (`.broken`), so every walk ends. In bulk (grouping):
+  `.reupload_roots()` and `.inferred_members`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from operator import attrgetter
 from typing import NamedTuple
 
-from .record import ModelRecord
+from .record import _ID_RE, ModelRecord
 
 RELATIONS = ("quantized", "finetune", "adapter", "merge")
 SAME_WEIGHTS = frozenset({"quantized", "mirror"})
@@ -57,7 +58,6 @@ _HAS_STRONG = re.compile(rf"{_SEP}(?:{_STRONG})(?={_SEP}|$)", re.IGNORECASE)
 _ID = attrgetter("id")
 _TAGS = attrgetter("tags")
 _JOIN = "\x00".join
-_ID_RE = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 _LINEAGE_TAG = re.compile(r"(?:^|\x00)base_model:([^\x00]*)")
 # Starts with a literal so the regex engine can skip ahead quickly; the match must start a tag.
 _RELATION_TAG = re.compile(r"base_model:(quantized|finetune|adapter|merge):"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import typer
 
 from ..errors import UsageError
 from ..family_views import layout_of, tree_view
+from ..record import _ID_RE
 from ..render import Notifier, OutputFormat, emit
 from ..tree import model_tree
 from .options import (
@@ -38,8 +38,6 @@ Examples:
 
   hubradar family Qwen/Qwen3.6-27B --format json | jq .totals
 """
-
-_MODEL_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 
 ModelArg = Annotated[str, typer.Argument(metavar="ORG/NAME", help="The model, as on the Hub.", show_default=False)]
 ChildrenOpt = Annotated[
@@ -73,7 +71,7 @@ def family(
     quiet: QuietOpt = False,
 ) -> None:
     model = model.strip().removeprefix("https://huggingface.co/").strip("/")
-    if not _MODEL_ID.match(model):
+    if not _ID_RE.match(model):
         raise UsageError(f"{model!r} is not a model id; use ORG/NAME, e.g. Qwen/Qwen3.8-27B")
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, notify=Notifier(quiet))
