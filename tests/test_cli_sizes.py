@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conftest import hub_models
+from conftest import FIXTURES, hub_models
 from hubserver import StandInHub
 
 B = 10**9
@@ -189,3 +189,37 @@ def test_bad_sizes_are_one_line_exit_2_and_never_reach_the_hub(run, hub: StandIn
     assert len(result.err.strip().splitlines()) == 1
     assert needle in result.err
     assert hub.requests == []
+
+
+def _serving(hub: StandInHub) -> dict[str, dict]:
+    """Serve the serving fixture (real models, made-up derivative counts): id -> model."""
+    hub.models = json.loads((FIXTURES / "hub" / "serving-2026-08-21.json").read_text())
+    return {m["id"]: m for m in hub.models}
+
+
+def test_derivatives_column_on_a_size_filtered_listing_keeps_listing_ranks(run, hub: StandInHub) -> None:
+    models = _serving(hub)
+    result = run("top", "--size", "small", "--derivatives", "--limit", "4", "--format", "json")
+    assert result.code == 0, result.err
+    rows = result.json()["rows"]
+    assert len(rows) == 4 and all(r["size_band"] == "small" for r in rows)
+    order = [m["id"] for m in sorted(models.values(), key=lambda m: m["downloads"], reverse=True)]
+    assert [r["rank"] for r in rows] == [order.index(r["id"]) + 1 for r in rows]
+    assert [r["band_rank"] for r in rows] == [1, 2, 3, 4]
+    assert [r["derivatives"] for r in rows] == [models[r["id"]].get("childrenModelCount") for r in rows]
+    looked_up = [r for r in hub.requests if r.path.startswith("/api/models/")]
+    assert len(looked_up) == 4  # only the rows shown, not the pool the filter looked through
+
+
+def test_sort_by_derivatives_ranks_the_models_of_the_size_asked_for(run, hub: StandInHub) -> None:
+    models = _serving(hub)
+    pool = run("top", "--size", "small", "--limit", "12", "--format", "json").json()["rows"]
+    result = run("top", "--sort", "derivatives", "--depth", "12", "--size", "small", "--limit", "5",
+                 "--format", "json")
+    assert result.code == 0, result.err
+    rows = result.json()["rows"]
+    known = sorted((r["id"] for r in pool if models[r["id"]].get("childrenModelCount") is not None),
+                   key=lambda i: -models[i]["childrenModelCount"])
+    assert [r["id"] for r in rows] == known[:5]
+    assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]  # ranked by derivatives now
+    assert [r["band_rank"] for r in rows] == [1, 2, 3, 4, 5]

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UsageError
 from ..listing import Listing, get_listing
 from ..query import ListingQuery
 from ..render import Notifier, OutputFormat, emit
+from ..signals import DEFAULT_DEPTH, SIGNALS, SignalRequest, apply_signals
 from ..sizes import SizeFilter, filter_depth, scan_notice
 from ..tasks import PIPELINE_TAGS, closest_tasks
 from ..views import listing_view, sized_listing
 from .options import (
     AuthorOpt,
     CacheDirOpt,
+    DepthOpt,
+    DerivativesOpt,
     EndpointOpt,
     FormatOpt,
     IncludeUnknownOpt,
@@ -26,12 +30,13 @@ from .options import (
     QuietOpt,
     RefreshOpt,
     SearchOpt,
+    ServedOpt,
     SizeOpt,
-    SortChoice,
-    SortOpt,
     TaskOpt,
     TimeoutOpt,
     TokenOpt,
+    TopSortChoice,
+    TopSortOpt,
     fetch_options,
     size_filter,
 )
@@ -47,6 +52,8 @@ Examples:
   hubradar trending --author Qwen --format json
 
   hubradar trending --size small --limit 10
+
+  hubradar trending --served --derivatives
 """
 
 TOP_HELP = """The most relied-on models, by downloads over the last 30 days (or --sort).
@@ -60,6 +67,8 @@ Examples:
   hubradar top --sort all-time --format csv > top.csv
 
   hubradar top --task text-generation --min-params 7B --max-params 70B
+
+  hubradar top --sort derivatives --depth 200 --task text-generation
 """
 
 
@@ -76,6 +85,7 @@ def run_listing(
     token: str | None,
     endpoint: str | None,
     timeout: float,
+    signals: SignalRequest | None = None,
     sizes: SizeFilter | None = None,
 ) -> Listing:
     """Fetch (or serve from cache) a listing and print it; shared by `trending` and `top`.
@@ -91,10 +101,16 @@ def run_listing(
         raise UsageError(f"--task {query.task!r} matches no models{hint}")
     if query.sort == "all-time":
         notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
-    sized = sized_listing(listing, sizes)
-    if sizes is not None:
-        notify(scan_notice(sized, query.sort))
-    emit(listing_view(listing, title, sized), fmt)
+    kept = None
+    if sizes is not None:  # the first --limit (or --depth) models of the size asked for, in the Hub's order
+        kept = sized_listing(listing, sizes)
+        notify(scan_notice(kept, query.sort))
+        listing = replace(listing, records=[row.record for row in kept.rows])
+    signals = signals or SignalRequest(limit=query.limit)
+    listing = apply_signals(listing, signals, options)
+    view = listing_view(listing, title, signals=signals.shown, sized=kept)
+    view.meta["query"].update(signals.describe())
+    emit(view, fmt)
     return listing
 
 
@@ -103,11 +119,13 @@ def trending(
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
+    served: ServedOpt = False,
     size: SizeOpt = None,
     min_params: MinParamsOpt = None,
     max_params: MaxParamsOpt = None,
     include_unknown: IncludeUnknownOpt = False,
     limit: LimitOpt = 20,
+    derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -121,23 +139,27 @@ def trending(
     notify = Notifier(quiet)
     sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
                         notify=notify)
-    query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit)
+    query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit,
+                         inference_provider="all" if served else None)
     run_listing(query, fmt=fmt, notify=notify, title="Trending on the Hub", max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout, sizes=sizes)
+                timeout=timeout, signals=SignalRequest(derivatives=derivatives, limit=limit), sizes=sizes)
 
 
 def top(
-    sort: SortOpt = SortChoice.downloads,
+    sort: TopSortOpt = TopSortChoice.downloads,
     task: TaskOpt = None,
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
+    served: ServedOpt = False,
     size: SizeOpt = None,
     min_params: MinParamsOpt = None,
     max_params: MaxParamsOpt = None,
     include_unknown: IncludeUnknownOpt = False,
     limit: LimitOpt = 20,
+    depth: DepthOpt = None,
+    derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -151,12 +173,22 @@ def top(
     notify = Notifier(quiet)
     sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
                         notify=notify)
-    query = ListingQuery(sort=sort.value, task=task, author=author, search=search, library=library, limit=limit)
+    signal = sort.value if sort.value in SIGNALS else None  # ranked here over the top --depth by downloads
+    if depth is not None and signal is None:
+        raise UsageError("--depth applies only with --sort providers or --sort derivatives")
+    rank_depth = max(depth or DEFAULT_DEPTH, limit)
+    query = ListingQuery(sort="downloads" if signal else sort.value, task=task, author=author, search=search,
+                         library=library, limit=rank_depth if signal else limit,
+                         inference_provider="all" if served else None)
     titles = {"downloads": "Most downloaded (30 days)", "likes": "Most liked", "trending": "Trending on the Hub",
-              "all-time": "Most downloaded (all time)"}
+              "all-time": "Most downloaded (all time)",
+              "providers": f"Most served (live inference providers, top {rank_depth} by downloads)",
+              "derivatives": f"Most built on (derivative models, top {rank_depth} by downloads)"}
     run_listing(query, fmt=fmt, notify=notify, title=titles[sort.value], max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout, sizes=sizes)
+                timeout=timeout,
+                signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth),
+                sizes=sizes)
 
 
 trending.__doc__ = TRENDING_HELP
