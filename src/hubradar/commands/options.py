@@ -15,10 +15,12 @@ import typer
 from ..listing import FetchOptions
 from ..render import Notifier, OutputFormat
 from ..signals import SIGNALS
+from ..sizes import SizeBand, SizeFilter
 from ..units import parse_duration
 
 FETCH = "Fetching and cache"
 FILTERS = "Filters"
+SIZES = "Sizes"
 OUTPUT = "Output"
 
 
@@ -84,6 +86,26 @@ LibraryOpt = Annotated[
     typer.Option("--library", help="Only models of this library (transformers, gguf, mlx, ...).",
                  rich_help_panel=FILTERS),
 ]
+SizeOpt = Annotated[
+    SizeBand | None,
+    typer.Option("--size", case_sensitive=False, rich_help_panel=SIZES,
+                 help="Size band: tiny (under 1B), small (1–9B), medium (10–99B), large (100B and over)."),
+]
+MinParamsOpt = Annotated[
+    str | None,
+    typer.Option("--min-params", metavar="SIZE", rich_help_panel=SIZES,
+                 help="At least this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+]
+MaxParamsOpt = Annotated[
+    str | None,
+    typer.Option("--max-params", metavar="SIZE", rich_help_panel=SIZES,
+                 help="At most this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+]
+IncludeUnknownOpt = Annotated[
+    bool,
+    typer.Option("--include-unknown", rich_help_panel=SIZES,
+                 help="Keep models of unknown size when filtering by size (left out by default)."),
+]
 MaxAgeOpt = Annotated[
     str,
     typer.Option("--max-age", help="Serve a cached listing younger than this (30m, 2h, 0 = always fetch).",
@@ -143,3 +165,19 @@ def fetch_options(
         hub=HubSettings.from_env(endpoint=endpoint, token=token, timeout=timeout, offline=offline),
         notify=notify,
     )
+
+
+def size_filter(
+    *,
+    size: SizeBand | None,
+    min_params: str | None,
+    max_params: str | None,
+    include_unknown: bool,
+    notify: Notifier,
+) -> SizeFilter | None:
+    """Turn the size flags into a `SizeFilter` (UsageError on bad sizes), None when none is given."""
+    flt = SizeFilter.build(size=size, min_params=min_params, max_params=max_params,
+                           include_unknown=include_unknown)
+    if flt is None and include_unknown:
+        notify("--include-unknown does nothing without --size, --min-params or --max-params")
+    return flt
