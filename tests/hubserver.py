@@ -78,6 +78,7 @@ class StandInHub:
         self.token = token  # when set, requests without `Authorization: Bearer <token>` get 401
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        self.latency = 0.0  # seconds added to every answer, like a real network round trip (benchmarks)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self.url = ""
@@ -140,6 +141,8 @@ class StandInHub:
             fault = next((f for f in self.faults if parts.path.startswith(f.path_prefix)), None)
             if fault:
                 self.faults.remove(fault)
+        if self.latency:
+            time.sleep(self.latency)
         if fault:
             if fault.delay:
                 time.sleep(fault.delay)

@@ -22,6 +22,7 @@ import math
 import re
 import statistics
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,7 +148,7 @@ class ModelIndex:
             self.by_id[record.id.lower()] = record
             self.by_name.setdefault(record.name.lower(), []).append(record)
         self.aliases = {k.lower(): v for k, v in (aliases or {}).items()}
-        self._normal: list[tuple[str, str, frozenset[str]]] | None = None
+        self._search: _NameSearch | None = None
 
     def _by_id(self, model_id: str, how: str) -> Found | None:
         key = model_id.lower()
@@ -182,32 +183,64 @@ class ModelIndex:
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """The closest Hub ids to a name that matched nothing.
 
-        Names are compared with their separators made alike (`Llama 3.3 70B` ~ `Llama-3.3-70B`);
-        a Hub name holding every word of the row's name ranks first, then difflib's similarity,
-        then downloads.
+        Names are compared with their separators made alike (`Llama 3.3 70B` ~ `Llama-3.3-70B`).
+        A Hub name holding every word of the row's name ranks first, then difflib's similarity
+        (at least 0.6), then downloads. Only the names sharing the most letter triples with the
+        row are compared with difflib, which keeps a sheet of 100 unknown names fast.
         """
-        bare = plain_name(text).lower().rsplit("/", 1)[-1]
-        words = _words(bare)
+        words = _words(plain_name(text).rsplit("/", 1)[-1])
         if not words:
             return []
-        if self._normal is None:
-            self._normal = [(name, "-".join(_words(name)), frozenset(_words(name))) for name in self.by_name]
-        matcher = difflib.SequenceMatcher(autojunk=False)
-        matcher.set_seq2("-".join(words))
-        wanted = frozenset(words)
+        if self._search is None:
+            self._search = _NameSearch(self.by_name)
         scored: dict[str, tuple[bool, float]] = {}
-        for name, normal, name_words in self._normal:
-            contains = wanted <= name_words
-            matcher.set_seq1(normal)
-            if not contains and (matcher.real_quick_ratio() < SUGGEST_CUTOFF or matcher.quick_ratio() < SUGGEST_CUTOFF):
-                continue
-            ratio = matcher.ratio()
-            if contains or ratio >= SUGGEST_CUTOFF:
-                for record in self.by_name[name]:
-                    scored[record.id] = (contains, ratio)
+        for name, contains, ratio in self._search.closest(words):
+            for record in self.by_name[name]:
+                scored[record.id] = (contains, ratio)
         ranked = sorted(scored, key=lambda i: (not scored[i][0], -scored[i][1],
                                                -(self.by_id[i.lower()].downloads or 0), i))
         return ranked[:limit]
+
+
+class _NameSearch:
+    """Hub names by word and by letter triple, so a suggestion compares a few names, not all."""
+
+    CANDIDATES = 24
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.normal: dict[str, str] = {}
+        self.by_word: dict[str, set[str]] = {}
+        self.by_gram: dict[str, set[str]] = {}
+        for name in names:
+            words = _words(name)
+            self.normal[name] = normal = "-".join(words)
+            for word in words:
+                self.by_word.setdefault(word, set()).add(name)
+            for gram in _grams(normal):
+                self.by_gram.setdefault(gram, set()).add(name)
+
+    def closest(self, words: list[str]) -> list[tuple[str, bool, float]]:
+        """(name, holds every word, difflib ratio) for the likely names at or above the cutoff."""
+        wanted = "-".join(words)
+        holding = set.intersection(*(self.by_word.get(w, set()) for w in words))
+        shared: Counter[str] = Counter()
+        for gram in _grams(wanted):
+            shared.update(self.by_gram.get(gram, ()))
+        candidates = holding | {name for name, _ in shared.most_common(self.CANDIDATES)}
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(wanted)
+        out = []
+        for name in candidates:
+            matcher.set_seq1(self.normal[name])
+            ratio = matcher.ratio()
+            if name in holding or ratio >= SUGGEST_CUTOFF:
+                out.append((name, name in holding, ratio))
+        return out
+
+
+def _grams(text: str) -> set[str]:
+    padded = f" {text} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
 # --- the report -----------------------------------------------------------------------------
