@@ -145,6 +145,9 @@ def test_unknown_names_match_nothing_and_get_suggestions(index: ModelIndex) -> N
     assert index.suggest("Zephyr β-7B")[0] == "HuggingFaceH4/zephyr-7b-beta"
     assert index.find("meta-llama/Llama3-8B-instruct") is None  # an org means an id: no name fallback
     assert index.suggest("xyzzy-unheard-of") == []
+    # a quantized file measured locally: not a Hub model, but its base is the first suggestion
+    assert index.find("Qwen2.5-Coder-32B-Instruct-Q4_K_M.gguf") is None
+    assert index.suggest("Qwen2.5-Coder-32B-Instruct-Q4_K_M.gguf")[0] == "Qwen/Qwen2.5-Coder-32B-Instruct"
 
 
 def test_hub_ids_written_every_way() -> None:
