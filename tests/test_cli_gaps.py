@@ -332,3 +332,16 @@ def test_a_reupload_whose_base_is_not_on_the_hub(run, hub: StandInHub, tmp_path:
     assert (row["id"], row["match"]) == (base, "reupload")
     assert row["downloads"] == next(m["downloads"] for m in hub_models() if m["id"] == gguf)
     assert row["likes"] is None
+
+
+def test_a_sheet_that_matches_nothing_still_lists_every_row(run, hub: StandInHub, tmp_path: Path) -> None:
+    path = tmp_path / "bench.csv"
+    path.write_text("model,score\nGPT 4o (Aug 2024),0.9\nacme-ai/internal-coder-v2,0.7\n")
+    result = run("gaps", "--scores", str(path), "--plot")
+    assert result.code == 0, result.err
+    assert "None of the 2 rows matched a Hub model." in result.out
+    assert "Unmatched rows (2)" in result.out
+    assert "hubradar: nothing to plot: no matched row has a download count" in result.err
+    payload = run("gaps", "--scores", str(path), "--format", "json").json()
+    assert payload["rows"] == []
+    assert [u["line"] for u in payload["unmatched"]] == [2, 3]

@@ -551,10 +551,11 @@ def _names(rows: list[GapRow], label: str) -> str:
 
 def gaps_notes(report: GapReport) -> list[str]:
     sheet = report.sheet
-    notes = [
-        f"{len(report.rows)} of {len(sheet.rows)} rows matched. quality and adoption are percentiles among "
-        "them (50 = median); adoption is the family's downloads over the last 30 days; gap = quality − adoption"
-    ]
+    notes = []
+    if report.rows:
+        notes.append(f"{len(report.rows)} of {len(sheet.rows)} rows matched. quality and adoption are percentiles "
+                     "among them (50 = median); adoption is the family's downloads over the last 30 days; "
+                     "gap = quality − adoption")
     for label, text in ((OPPORTUNITY, "Opportunities (measured at or above the median, adopted below it)"),
                         (WARNING, "Warnings (adopted at or above the median, measured below it)")):
         names = _names(report.rows, label)

@@ -115,10 +115,10 @@ class Scatter:
 
 def _tick_labels(ticks: list[tuple[int, str]], width: int) -> str:
     """Tick labels centred under their columns, dropping any that would overlap the previous one."""
-    out = [" "] * (width + 8)
+    out = [" "] * width
     last_end = -1
     for col, text in sorted(ticks):
-        start = max(0, col - len(text) // 2)
+        start = min(max(0, col - len(text) // 2), max(0, width - len(text)))  # inside the plot's width
         if start <= last_end:
             continue
         out[start:start + len(text)] = list(text)

@@ -80,7 +80,8 @@ class ScoreSheet:
         if self.cost_col:
             parts.append(f"cost column {self.cost_col!r}")
         sep = {",": "comma", ";": "semicolon", "\t": "tab"}[self.delimiter]
-        return f"read {len(self.rows)} rows from {self.path.name} ({sep}-separated): " + ", ".join(parts)
+        rows = f"{len(self.rows)} row" + ("" if len(self.rows) == 1 else "s")
+        return f"read {rows} from {self.path.name} ({sep}-separated): " + ", ".join(parts)
 
 
 class _Where:
