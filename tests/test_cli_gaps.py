@@ -275,7 +275,7 @@ def test_rate_limit_stops_the_lookups_with_a_notice(run, longtail_hub: StandInHu
     assert result.code == 0, result.err
     payload = result.json()
     asked = info_requests(longtail_hub)
-    outside = [u for u in payload["unmatched"] if u["reason"] == "not looked up (Hub stopped)"]
+    outside = [u for u in payload["unmatched"] if u["reason"] == "not looked up (Hub stopped answering)"]
     assert len(asked) < len(outside)  # stopped early, a few workers' worth of requests
     assert "stopped after 0 of" in result.err and "rate-limiting requests (429)" in result.err
     assert any(u["model"] == "mistralai/Codestral-22B-v0.1" for u in outside)
@@ -299,8 +299,42 @@ def test_offline_uses_cached_lookups_and_says_what_it_could_not(run, longtail_hu
     payload = fresh.json()
     assert payload["source"] == "snapshot"
     reasons = {u["model"]: u["reason"] for u in payload["unmatched"]}
-    assert reasons["deepseek-ai/deepseek-coder-6.7b-instruct"] == "offline: not looked up"
+    assert reasons["deepseek-ai/deepseek-coder-6.7b-instruct"] == "not looked up (offline)"
     assert "could not look up" in fresh.err and "(offline)" in fresh.err
+
+
+def test_hub_down_skips_the_lookups_instead_of_retrying_each(run, hub: StandInHub, tmp_path: Path) -> None:
+    assert run("gaps", "--scores", TEAM).code == 0
+    hub.close()
+    path = tmp_path / "bench.csv"
+    path.write_text("model,score\nQwen/Qwen3-8B,0.6\nacme-ai/internal-coder-v3,0.7\nacme-ai/internal-coder-v2,0.5\n")
+    result = run("gaps", "--scores", str(path), "--refresh", "--format", "json")
+    assert result.code == 0, result.err
+    payload = result.json()
+    assert payload["source"] == "cache"  # the listing fell back to the cache
+    reasons = {u["model"]: u["reason"] for u in payload["unmatched"]}
+    assert reasons["acme-ai/internal-coder-v3"] == "not looked up (Hub unreachable)"
+    assert reasons["acme-ai/internal-coder-v2"] == "not on the Hub (404)"  # answered by the lookup cache
+    assert ("could not look up 1 model outside the listing (the Hub did not answer the listing): "
+            "acme-ai/internal-coder-v3") in result.err
+
+
+def test_lookups_respect_the_shared_request_budget(run, hub: StandInHub, _isolated: Path, tmp_path: Path) -> None:
+    assert run("gaps", "--scores", TEAM).code == 0
+    conn = sqlite3.connect(_isolated / "hubradar.sqlite")
+    stamp = conn.execute("SELECT fetched_at FROM lookups").fetchone()[0]  # just now
+    conn.executemany("INSERT INTO lookups (model_id, expand_key, fetched_at, data) VALUES (?, 'x', ?, NULL)",
+                     [(f"filler/{i}", stamp) for i in range(500)])
+    conn.commit()
+    conn.close()
+    hub.reset_log()
+    path = tmp_path / "bench.csv"
+    path.write_text("model,score\nQwen/Qwen3-8B,0.6\nacme-ai/internal-coder-v3,0.7\n")
+    result = run("gaps", "--scores", str(path), "--format", "json")
+    assert result.code == 0, result.err
+    assert info_requests(hub) == []
+    assert result.json()["unmatched"][0]["reason"] == "not looked up (request budget)"
+    assert "the Hub allows about 500 requests per 5 minutes" in result.err
 
 
 def test_open_llm_leaderboard_hub_ids(run, longtail_hub: StandInHub) -> None:
@@ -345,3 +379,75 @@ def test_a_sheet_that_matches_nothing_still_lists_every_row(run, hub: StandInHub
     payload = run("gaps", "--scores", str(path), "--format", "json").json()
     assert payload["rows"] == []
     assert [u["line"] for u in payload["unmatched"]] == [2, 3]
+
+
+# --- what adoption means: downloads, derivatives or providers (the serving fixture) -----------------
+
+SERVING_SHEET = """model,pass@1,n
+Qwen/Qwen3-8B,62.0,164
+meta-llama/Llama-3.1-8B-Instruct,55.5,164
+deepseek-ai/DeepSeek-R1,80.5,164
+ornith-ai/Ornith-1.5-35B-A3B,78.0,164
+OBLITERATUS/Qwen3.8-27B-OBLITERATED,40.2,164
+Qwen/Qwen3.8-2.4T-A95B,85.4,164
+facebook/opt-125m,10.4,164
+"""
+
+
+@pytest.fixture
+def serving(hub: StandInHub, tmp_path: Path) -> tuple[StandInHub, Path, dict[str, dict]]:
+    """The stand-in Hub serving the serving fixture (invented providers and derivative counts)."""
+    models = json.loads((FIXTURES / "hub" / "serving-2026-08-21.json").read_text())
+    hub.models = models
+    path = tmp_path / "serving.csv"
+    path.write_text(SERVING_SHEET)
+    return hub, path, {m["id"]: m for m in models}
+
+
+def _family(models: dict[str, dict], base: str) -> list[dict]:
+    records, _ = records_from_hub_json(list(models.values()))
+    lineage = Lineage(records)
+    return [models[r.id] for r in records if lineage.family_root(r.id) == base]
+
+
+def test_adoption_by_live_providers(run, serving) -> None:
+    hub, path, models = serving
+    result = run("gaps", "--scores", str(path), "--adoption", "providers", "--format", "json")
+    assert result.code == 0, result.err
+    payload = result.json()
+    assert payload["adoption"] == "providers"
+    for row in payload["rows"]:
+        live = {p["provider"] for m in _family(models, row["id"]) for p in m.get("inferenceProviderMapping", [])
+                if p["status"] == "live"}
+        assert row["adoption"] == len(live), row["id"]
+        assert row["downloads"] == sum(m["downloads"] for m in _family(models, row["id"]))
+    rows = {row["id"]: row for row in payload["rows"]}
+    # measured well, served by nobody: the question --adoption providers is for
+    assert rows["ornith-ai/Ornith-1.5-35B-A3B"]["adoption"] == 0
+    assert rows["ornith-ai/Ornith-1.5-35B-A3B"]["label"] == "opportunity"
+    # by downloads the same model is not the same story
+    by_downloads = {row["id"]: row for row in run("gaps", "--scores", str(path), "--format", "json").json()["rows"]}
+    assert by_downloads["meta-llama/Llama-3.1-8B-Instruct"]["adoption"] == models[
+        "meta-llama/Llama-3.1-8B-Instruct"]["downloads"]
+    assert info_requests(hub) == []  # providers come with the listing
+
+
+def test_adoption_by_derivatives_looks_up_each_member_once(run, serving) -> None:
+    hub, path, models = serving
+    result = run("gaps", "--scores", str(path), "--adoption", "derivatives", "--format", "json", "--plot")
+    assert result.code == 2  # --plot is for people
+    result = run("gaps", "--scores", str(path), "--adoption", "derivatives", "--format", "json")
+    assert result.code == 0, result.err
+    rows = result.json()["rows"]
+    members = {m["id"] for row in rows for m in _family(models, row["id"])}
+    asked = [r for r in hub.requests if r.path.startswith("/api/models/")]
+    assert sorted(r.path.removeprefix("/api/models/") for r in asked) == sorted(members)
+    assert all(r.query["expand"] == ["childrenModelCount"] for r in asked)
+    for row in rows:
+        assert row["adoption"] == sum(m["childrenModelCount"] for m in _family(models, row["id"]))
+    hub.reset_log()
+    table = run("gaps", "--scores", str(path), "--adoption", "derivatives", "--plot")
+    assert table.code == 0, table.err
+    assert info_requests(hub) == []  # cached for a day
+    assert "family derivatives" in table.out
+    assert "family derivatives (log scale)" in table.out

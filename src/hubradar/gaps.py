@@ -36,10 +36,17 @@ from .record import ModelRecord
 from .render import Column, View
 from .scatter import Point, Scatter
 from .scores import ScoreRow, ScoreSheet
+from .signals import ADOPTION_KINDS, adoption_value, hub_answered, sum_known, with_derivatives
 from .store import to_iso
 from .units import human_count
 
 POOL_DEPTH = 1000  # the adoption listing: this many most-downloaded models, one request
+# What adoption means (`--adoption`), in the words the output uses.
+ADOPTION_WORDS = {
+    "downloads": "the family's downloads over the last 30 days",
+    "derivatives": "the family's derivatives (models declaring a member as their base)",
+    "providers": "the inference providers serving a family member live",
+}
 ROOT_ROUNDS = 3  # how many times a family base outside the listing is looked up in turn
 Z95 = 1.959963984540054  # the normal quantile for a two-sided 95% interval
 
@@ -268,6 +275,7 @@ class GapRow:
     named: str  # the Hub model the row names
     match: str  # exact | renamed | org--name | name | reupload
     downloads: int | None
+    adoption: int | None  # the value the adoption percentile is taken over (downloads by default)
     own_downloads: int | None
     family_size: int
     likes: int | None
@@ -293,6 +301,7 @@ class GapRow:
             "score": self.row.score,
             "quality_pct": one(self.quality_pct),
             "downloads": self.downloads,
+            "adoption": self.adoption,
             "adoption_pct": one(self.adoption_pct),
             "label": self.label,
             "gap": one(self.gap),
@@ -317,8 +326,9 @@ class GapReport:
     listing: Listing
     lookups: Lookups
     task: str | None = None
+    kind: str = "downloads"  # what adoption means: downloads | derivatives | providers
     median_score: float | None = None
-    median_downloads: float | None = None
+    median_adoption: float | None = None
     notices: list[str] = field(default_factory=list)
 
 
@@ -330,14 +340,15 @@ def _reason_unfound(row: ScoreRow, lookups: Lookups) -> str:
     if model_id in lookups.missing:
         return "not on the Hub (404)"
     if model_id in lookups.failed:
-        return "offline: not looked up" if lookups.failure == "offline" else "not looked up (Hub stopped)"
+        return f"not looked up ({lookups.why or 'see notice'})"
     return "no Hub model has this id"
 
 
 class _Known:
     """The records known so far (the listing, then lookups) and the index and lineage over them."""
 
-    def __init__(self, records: Iterable[ModelRecord]) -> None:
+    def __init__(self, records: Iterable[ModelRecord], online: bool = True) -> None:
+        self.online = online  # False when the listing was a fallback: lookups would fail the same way
         self.records: dict[str, ModelRecord] = {r.id: r for r in records}
         self.aliases: dict[str, ModelRecord] = {}
         self.lookups = Lookups()
@@ -353,7 +364,7 @@ class _Known:
         if not wanted:
             return
         self.asked.update(wanted)
-        got = lookup_models(wanted, options)
+        got = lookup_models(wanted, options, online=self.online)
         for asked, record in got.found.items():
             self.aliases[asked] = record
             self.records.setdefault(record.id, record)
@@ -364,6 +375,7 @@ class _Known:
         total.fetched += got.fetched
         total.cached += got.cached
         total.failure = total.failure or got.failure
+        total.why = total.why or got.why
         self.rebuild()
 
 
@@ -409,13 +421,20 @@ def _check_repeats(sheet: ScoreSheet, matched: list[tuple[ScoreRow, Found]], not
     return kept
 
 
-def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = None) -> GapReport:
-    """Match the sheet to the Hub, measure each family's adoption, and label every matched row."""
+def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = None,
+              adoption: str = "downloads") -> GapReport:
+    """Match the sheet to the Hub, measure each family's adoption, and label every matched row.
+
+    `adoption` is what adoption means: 30-day downloads (the default), derivatives (models built on
+    the family, looked up per member) or live inference providers.
+    """
+    if adoption not in ADOPTION_KINDS:
+        raise ValueError(f"unknown adoption kind {adoption!r}; expected one of {', '.join(ADOPTION_KINDS)}")
     notify = options.notify
     for line, earlier in sheet.repeats:
         notify(f"line {line} repeats line {earlier} (same model, same score): counted once")
     listing = get_listing(ListingQuery(sort="downloads", task=task), options, depth=POOL_DEPTH)
-    known = _Known(listing.pool)
+    known = _Known(listing.pool, online=hub_answered(listing, options))
     found = _resolve(known, sheet.rows, options)
 
     matched: list[tuple[ScoreRow, Found]] = []
@@ -433,35 +452,50 @@ def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = No
         else:
             unmatched.append(Unmatched(row, _reason_unfound(row, known.lookups), known.index.suggest(row.model)))
     matched = _check_repeats(sheet, matched, notify)
-    rows = _adoption(known, matched)
-    report = GapReport(sheet, rows, unmatched, listing, known.lookups, task)
+    rows = _adoption(known, matched, adoption, options)
+    report = GapReport(sheet, rows, unmatched, listing, known.lookups, task, adoption)
     _label(report)
     report.rows.sort(key=lambda g: (g.gap is None, -(g.gap or 0.0), -g.quality_pct, g.row.line))
     if known.lookups.failed:
         why = known.lookups.failure or "unknown reason"
-        report.notices.append(f"could not look up {len(known.lookups.failed)} models outside the listing ({why}): "
-                              + ", ".join(sorted(known.lookups.failed)[:5])
-                              + (" …" if len(known.lookups.failed) > 5 else ""))
+        failed = sorted(known.lookups.failed)
+        models = "model" if len(failed) == 1 else "models"
+        report.notices.append(f"could not look up {len(failed)} {models} outside the listing ({why}): "
+                              + ", ".join(failed[:5]) + (" …" if len(failed) > 5 else ""))
     return report
 
 
-def _adoption(known: _Known, matched: list[tuple[ScoreRow, Found]]) -> list[GapRow]:
+def family_adoption(members: Sequence[ModelRecord], kind: str) -> int | None:
+    """A family's adoption: summed downloads or derivatives; distinct live providers. None if unknown."""
+    if kind == "providers":
+        served = [m.live_providers for m in members if m.live_providers is not None]
+        return len(set().union(*served)) if served else None
+    return sum_known(adoption_value(m, kind) for m in members)
+
+
+def _adoption(known: _Known, matched: list[tuple[ScoreRow, Found]], kind: str, options: FetchOptions
+              ) -> list[GapRow]:
     """Each row's family: every known record whose family root is the row's base."""
     families: dict[str, list[ModelRecord]] = {}
     for record in known.records.values():
         families.setdefault(known.lineage.family_root(record.id), []).append(record)
+    bases = {row.line: known.lineage.family_root(hit.record.id) for row, hit in matched}
+    if kind == "derivatives":  # one lookup per member of the matched families (cached a day)
+        members = [m for base in dict.fromkeys(bases.values()) for m in families.get(base, [])]
+        counted = {m.id: m for m in with_derivatives(members, options, online=known.online)}
+        families = {b: [counted.get(m.id, m) for m in ms] for b, ms in families.items()}
     out = []
     for row, hit in matched:
-        base = known.lineage.family_root(hit.record.id)
+        base = bases[row.line]
         members = families.get(base, [hit.record])
-        counts = [m.downloads for m in members if m.downloads is not None]
         base_record = known.records.get(base)
         out.append(GapRow(
             row=row,
             id=base,
             named=hit.record.id,
             match="reupload" if base != hit.record.id else hit.how,
-            downloads=sum(counts) if counts else None,
+            downloads=family_adoption(members, "downloads"),
+            adoption=family_adoption(members, kind),
             own_downloads=hit.record.downloads,
             family_size=len(members),
             likes=base_record.likes if base_record else None,
@@ -480,10 +514,10 @@ def _label(report: GapReport) -> None:
     report.median_score = statistics.median(scores)
     for g, pct in zip(rows, percentile_ranks(scores), strict=True):
         g.quality_pct = pct
-    adopted = [g for g in rows if g.downloads is not None]
+    adopted = [g for g in rows if g.adoption is not None]
     if adopted:
-        report.median_downloads = statistics.median(g.downloads or 0 for g in adopted)
-        for g, pct in zip(adopted, percentile_ranks([g.downloads or 0 for g in adopted]), strict=True):
+        report.median_adoption = statistics.median(g.adoption or 0 for g in adopted)
+        for g, pct in zip(adopted, percentile_ranks([float(g.adoption or 0) for g in adopted]), strict=True):
             g.adoption_pct = pct
     for g in rows:
         g.interval = wilson(g.row.score, g.row.n) if g.row.n else None
@@ -511,18 +545,21 @@ def gaps_meta(report: GapReport) -> dict[str, Any]:
             "scale": sheet.scale,
             "scale_reason": sheet.scale_reason,
         },
+        "adoption": report.kind,
         "median_score": report.median_score,
-        "median_downloads": report.median_downloads,
+        "median_adoption": report.median_adoption,
         "lookups": {"fetched": report.lookups.fetched, "cached": report.lookups.cached,
                     "failed": sorted(report.lookups.failed)},
     }
 
 
-GAP_KEYS = ["model", "id", "match", "score", "quality_pct", "downloads", "adoption_pct", "label", "gap", "named",
-            "n", "interval", "cost", "likes", "trending_score", "own_downloads", "family_size", "task", "line"]
+GAP_KEYS = ["model", "id", "match", "score", "quality_pct", "downloads", "adoption", "adoption_pct", "label", "gap",
+            "named", "n", "interval", "cost", "likes", "trending_score", "own_downloads", "family_size", "task",
+            "line"]
 
 
-def _columns(sheet: ScoreSheet) -> list[Column]:
+def _columns(report: GapReport) -> list[Column]:
+    sheet = report.sheet
     columns = [
         Column("gap", "gap", "pct"),
         Column("label", "label", "text", styles=LABEL_STYLES),
@@ -535,7 +572,11 @@ def _columns(sheet: ScoreSheet) -> list[Column]:
         columns.append(Column("interval", "95% CI", "interval", priority=2))
     columns += [
         Column("quality_pct", "quality", "pct"),
-        Column("downloads", "family dl", "count"),
+        Column("downloads", "family dl", "count", priority=0 if report.kind == "downloads" else 3),
+    ]
+    if report.kind != "downloads":
+        columns.append(Column("adoption", f"family {report.kind}", "count"))
+    columns += [
         Column("adoption_pct", "adoption", "pct"),
         Column("likes", "likes", "count", priority=4),
         Column("trending_score", "trending", "score", priority=5),
@@ -554,8 +595,7 @@ def gaps_notes(report: GapReport) -> list[str]:
     notes = []
     if report.rows:
         notes.append(f"{len(report.rows)} of {len(sheet.rows)} rows matched. quality and adoption are percentiles "
-                     "among them (50 = median); adoption is the family's downloads over the last 30 days; "
-                     "gap = quality − adoption")
+                     f"among them (50 = median); adoption is {ADOPTION_WORDS[report.kind]}; gap = quality − adoption")
     for label, text in ((OPPORTUNITY, "Opportunities (measured at or above the median, adopted below it)"),
                         (WARNING, "Warnings (adopted at or above the median, measured below it)")):
         names = _names(report.rows, label)
@@ -588,7 +628,7 @@ def unmatched_view(report: GapReport) -> View:
 def gaps_view(report: GapReport) -> View:
     """The matched rows sorted by gap, with the unmatched rows as a second section."""
     return View(
-        columns=_columns(report.sheet),
+        columns=_columns(report),
         rows=[g.to_dict() for g in report.rows],
         meta=gaps_meta(report),
         title=f"Measured quality vs Hub adoption: {report.sheet.path.name}",
@@ -603,21 +643,36 @@ def gaps_view(report: GapReport) -> View:
 
 MARKERS = "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 EXTRA_MARKER = "•"
+PLOT_AXES = {"downloads": "family downloads, last 30 days", "derivatives": "family derivatives",
+             "providers": "live inference providers of the family"}
 
 
-def _decade_ticks(lo: int, hi: int) -> list[tuple[float, str]]:
-    step = max(1, math.ceil((hi - lo) / 8))
-    return [(float(e), human_count(10**e)) for e in range(lo, hi + 1, step)]
+def _log(value: float) -> float:
+    """The plot's x: log10(1 + value), so 0 derivatives or providers still have a place."""
+    return math.log10(1 + max(0.0, value))
+
+
+def _x_axis(values: Sequence[float]) -> tuple[tuple[float, float], list[tuple[float, str]]]:
+    """The x range and ticks: whole decades around the values (and 0 when a value is 0)."""
+    low, high = min(values), max(values)
+    zero = low < 1
+    e_lo = 0 if zero else math.floor(math.log10(low))
+    e_hi = max(math.ceil(math.log10(max(high, 1))), e_lo + 1)
+    step = max(1, math.ceil((e_hi - e_lo) / 8))
+    ticks = [(_log(10**e), human_count(10**e)) for e in range(e_lo, e_hi + 1, step)]
+    if zero:
+        ticks.insert(0, (0.0, "0"))
+    return (0.0 if zero else _log(10**e_lo), _log(10**e_hi)), ticks
 
 
 def gaps_scatter(report: GapReport) -> tuple[Scatter, list[str]] | None:
-    """Quality (score) against log10 family downloads with quadrant lines at the medians, and a legend."""
-    rows = [g for g in report.rows if g.downloads is not None]
-    if not rows or report.median_downloads is None or report.median_score is None:
+    """Quality (score) against log adoption with quadrant lines at the medians, and a legend."""
+    rows = [g for g in report.rows if g.adoption is not None]
+    if not rows or report.median_adoption is None or report.median_score is None:
         return None
-    xs = [math.log10(max(1, g.downloads or 0)) for g in rows]
+    xs = [_log(g.adoption or 0) for g in rows]
     ys = [g.row.score * 100 for g in rows]
-    x_lo, x_hi = math.floor(min(xs)), max(math.ceil(max(xs)), math.floor(min(xs)) + 1)
+    x_range, x_ticks = _x_axis([g.adoption or 0 for g in rows])
     y_lo, y_hi = math.floor(min(ys) / 10) * 10, math.ceil(max(ys) / 10) * 10
     if y_hi <= y_lo:
         y_lo, y_hi = max(0, y_lo - 10), min(100, y_hi + 10)
@@ -626,18 +681,18 @@ def gaps_scatter(report: GapReport) -> tuple[Scatter, list[str]] | None:
         marker = MARKERS[i] if i < len(MARKERS) else EXTRA_MARKER
         points.append(Point(x, y, marker, LABEL_STYLES.get(g.label, "")))
         if i < len(MARKERS):
-            legend.append(f"{marker} {g.id} ({g.label}, {g.row.score * 100:.1f}%, {human_count(g.downloads)})")
+            legend.append(f"{marker} {g.id} ({g.label}, {g.row.score * 100:.1f}%, {human_count(g.adoption)})")
     y_mid = report.median_score * 100
     scatter = Scatter(
         points=points,
-        x_range=(x_lo, x_hi),
+        x_range=x_range,
         y_range=(y_lo, y_hi),
-        x_ticks=_decade_ticks(x_lo, x_hi),
+        x_ticks=x_ticks,
         y_ticks=[(y_hi, f"{y_hi:.0f}%"), (y_mid, f"{y_mid:.0f}%"), (y_lo, f"{y_lo:.0f}%")],
-        x_split=math.log10(max(1.0, report.median_downloads)),
+        x_split=_log(report.median_adoption),
         y_split=y_mid,
         corners={"tl": OPPORTUNITY, "tr": CONSENSUS, "bl": NEITHER, "br": WARNING},
-        x_title="family downloads, last 30 days (log scale); lines at the medians",
+        x_title=f"{PLOT_AXES[report.kind]} (log scale); lines at the medians",
         y_title=f"score ({report.sheet.score_col})",
     )
     return scatter, legend

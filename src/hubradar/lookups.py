@@ -16,10 +16,9 @@ from .errors import HubError
 from .hub import LISTING_EXPAND, HubClient, env_offline
 from .listing import FetchOptions
 from .record import ModelRecord
+from .signals import LOOKUP_MAX_AGE, LOOKUP_WORKERS, budget_left
 from .store import Store, open_or_recover
 
-LOOKUP_MAX_AGE = timedelta(days=1)
-LOOKUP_WORKERS = 4  # a few at a time: the Hub allows about 500 anonymous requests per 5 minutes
 _ANY_AGE = timedelta(days=365 * 100)
 EXPAND_KEY = ",".join(LISTING_EXPAND)
 
@@ -33,7 +32,8 @@ class Lookups:
     failed: set[str] = field(default_factory=set)
     fetched: int = 0  # answers the Hub gave (a record or a 404)
     cached: int = 0  # answers served from the store
-    failure: str | None = None  # why some could not be asked (offline, rate limited, unreachable)
+    failure: str | None = None  # why some could not be asked, for a notice
+    why: str | None = None  # the same in a few words, for a row: offline, Hub unreachable, ...
 
 
 def _from_cache(store: Store | None, ids: Iterable[str], max_age: timedelta, out: Lookups) -> list[str]:
@@ -52,12 +52,14 @@ def _from_cache(store: Store | None, ids: Iterable[str], max_age: timedelta, out
     return left
 
 
-def lookup_models(ids: Iterable[str], options: FetchOptions, *, max_age: timedelta = LOOKUP_MAX_AGE,
-                  workers: int = LOOKUP_WORKERS) -> Lookups:
+def lookup_models(ids: Iterable[str], options: FetchOptions, *, online: bool = True,
+                  max_age: timedelta = LOOKUP_MAX_AGE, workers: int = LOOKUP_WORKERS) -> Lookups:
     """Look up each id: a fresh cached answer, else the Hub, else a cached answer of any age.
 
-    Offline (or when the Hub stops answering) the ids without any cached answer end in `failed`,
-    with the reason in `failure`; they are never reported as missing from the Hub.
+    The Hub is not asked offline, when `online` is False (the listing itself could not be fetched),
+    or beyond the request budget shared with every other lookup (`signals.budget_left`). The ids
+    left without any cached answer end in `failed`, with the reason in `failure`; they are never
+    reported as missing from the Hub.
     """
     wanted = list(dict.fromkeys(ids))
     out = Lookups()
@@ -69,14 +71,21 @@ def lookup_models(ids: Iterable[str], options: FetchOptions, *, max_age: timedel
         if left:
             settings = options.settings()
             if settings.offline or env_offline():
-                out.failure = "offline"
+                out.failure, out.why = "offline", "offline"
+            elif not online:
+                out.failure, out.why = "the Hub did not answer the listing", "Hub unreachable"
             else:
+                ask = left[:budget_left(store)]
+                if len(ask) < len(left):
+                    out.failure = "the Hub allows about 500 requests per 5 minutes; run again in a few minutes"
+                    out.why = "request budget"
                 try:
-                    results, notice = HubClient(settings).model_infos(left, LISTING_EXPAND, workers=workers)
+                    results, notice = HubClient(settings).model_infos(ask, LISTING_EXPAND, workers=workers)
                 except HubError as err:
                     results, notice = {}, str(err)
                 out.fetched += len(results)
-                out.failure = notice
+                if notice:
+                    out.failure, out.why = notice, "Hub stopped answering"
                 for model_id, record in results.items():
                     if record is None:
                         out.missing.add(model_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -42,6 +43,8 @@ Examples:
   hubradar gaps --scores results.csv --model-col checkpoint --score-col humaneval_plus --plot
 
   hubradar gaps --scores bench.csv --task text-generation --format json > gaps.json
+
+  hubradar gaps --scores bench.csv --adoption providers
 """
 
 ScoresOpt = Annotated[
@@ -59,6 +62,20 @@ ScoreColOpt = Annotated[
     typer.Option("--score-col", help="The column with the score (default: pass_rate, pass@1, score or accuracy).",
                  rich_help_panel=SCORES),
 ]
+
+
+class AdoptionChoice(StrEnum):
+    downloads = "downloads"
+    derivatives = "derivatives"
+    providers = "providers"
+
+
+AdoptionOpt = Annotated[
+    AdoptionChoice,
+    typer.Option("--adoption", case_sensitive=False, rich_help_panel=SCORES,
+                 help="What adoption means: the family's 30-day downloads, its derivatives (models built on it, "
+                      "one Hub request per family member, cached a day) or its live inference providers."),
+]
 PlotOpt = Annotated[
     bool,
     typer.Option("--plot", help="Also draw quality against log downloads, with lines at the medians.",
@@ -71,6 +88,7 @@ def gaps(
     model_col: ModelColOpt = None,
     score_col: ScoreColOpt = None,
     task: TaskOpt = None,
+    adoption: AdoptionOpt = AdoptionChoice.downloads,
     plot: PlotOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
@@ -89,7 +107,7 @@ def gaps(
     notify(sheet.describe())
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, notify=notify)
-    report = find_gaps(sheet, options, task=task)
+    report = find_gaps(sheet, options, task=task, adoption=adoption.value)
     for notice in report.notices:
         notify(notice)
     if report.unmatched and fmt is OutputFormat.csv:
