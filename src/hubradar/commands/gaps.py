@@ -42,15 +42,13 @@ Examples:
 
   hubradar gaps --scores results.csv --model-col checkpoint --score-col humaneval_plus --plot
 
-  hubradar gaps --scores bench.csv --task text-generation --format json > gaps.json
-
-  hubradar gaps --scores bench.csv --adoption providers
+  hubradar gaps --scores bench.csv --task text-generation --adoption providers --format json
 """
 
 ScoresOpt = Annotated[
     Path,
     typer.Option("--scores", help="CSV of your results: a model column and a score column (0–1, 0–100 or 85%).",
-                 show_default=False, dir_okay=True, rich_help_panel=SCORES),
+                 show_default=False, rich_help_panel=SCORES),
 ]
 ModelColOpt = Annotated[
     str | None,
@@ -78,7 +76,7 @@ AdoptionOpt = Annotated[
 ]
 PlotOpt = Annotated[
     bool,
-    typer.Option("--plot", help="Also draw quality against log downloads, with lines at the medians.",
+    typer.Option("--plot", help="Also draw quality against log adoption (downloads), with lines at the medians.",
                  rich_help_panel=OUTPUT),
 ]
 
