@@ -33,7 +33,7 @@ class OutputFormat(StrEnum):
     md = "md"
 
 
-Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list"]
+Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list", "ratio", "interval"]
 
 
 def clean(text: Any) -> str:
@@ -51,10 +51,12 @@ class Column:
     kind: Kind = "text"
     priority: int = 0
     min_width: int | None = None
+    styles: dict[str, str] = field(default_factory=dict)  # cell text -> Rich style, to call out values
 
     @property
     def justify(self) -> Literal["left", "right"]:
-        return "right" if self.kind in ("count", "params", "age", "score", "int", "pct") else "left"
+        numeric = ("count", "params", "age", "score", "int", "pct", "ratio", "interval")
+        return "right" if self.kind in numeric else "left"
 
 
 @dataclass
@@ -87,6 +89,12 @@ def format_cell(value: Any, kind: Kind, now: datetime | None) -> str:
         return human_count(round(value)) if isinstance(value, int | float) else clean(value)
     if kind == "pct":
         return f"{value:.0f}" if isinstance(value, int | float) else clean(value)
+    if kind == "ratio":  # a fraction 0–1 shown as a percentage
+        return f"{value * 100:.1f}%" if isinstance(value, int | float) else clean(value)
+    if kind == "interval":  # [low, high] fractions
+        if isinstance(value, list | tuple) and len(value) == 2:
+            return f"{value[0] * 100:.0f}–{value[1] * 100:.0f}%"
+        return clean(value)
     if kind == "list":
         return clean(", ".join(map(str, value))) if isinstance(value, list | tuple) else clean(value)
     return clean(value)
@@ -176,7 +184,8 @@ def _rich_table(view: View, width: int) -> Any:
                 link = Style(link=f"{HUB_URL}/{row[col.key]}")
                 cells.append(Text(shorten_middle(text, id_width), style=link))
             elif col.kind in ("id", "list", "text"):
-                cells.append(Text(shorten_middle(text, id_width if col.kind == "id" else _TEXT_WIDTH)))
+                width = id_width if col.kind == "id" else _TEXT_WIDTH
+                cells.append(Text(shorten_middle(text, width), style=col.styles.get(text, "")))
             else:
                 cells.append(Text(text))
         table.add_row(*cells)
