@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import typer
 
 from . import __version__
-from .commands import listing
+from .commands import cache, history, listing
 from .errors import HubradarError
 
 app = typer.Typer(
@@ -43,6 +43,12 @@ def _root(
 
 app.command("trending")(listing.trending)
 app.command("top")(listing.top)
+app.command("movers")(history.movers_cmd)
+app.command("history")(history.history_cmd)
+app.command("import")(history.import_cmd)
+app.command("export")(history.export_cmd)
+app.command("record")(history.record_cmd)
+app.add_typer(cache.app, name="cache")
 
 
 def _debug() -> bool:

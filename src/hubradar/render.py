@@ -33,7 +33,7 @@ class OutputFormat(StrEnum):
     md = "md"
 
 
-Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list"]
+Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list", "delta"]
 
 
 def clean(text: Any) -> str:
@@ -54,7 +54,7 @@ class Column:
 
     @property
     def justify(self) -> Literal["left", "right"]:
-        return "right" if self.kind in ("count", "params", "age", "score", "int", "pct") else "left"
+        return "right" if self.kind in ("count", "params", "age", "score", "int", "pct", "delta") else "left"
 
 
 @dataclass
@@ -87,9 +87,19 @@ def format_cell(value: Any, kind: Kind, now: datetime | None) -> str:
         return human_count(round(value)) if isinstance(value, int | float) else clean(value)
     if kind == "pct":
         return f"{value:.0f}" if isinstance(value, int | float) else clean(value)
+    if kind == "delta":
+        return signed_count(value) if isinstance(value, int | float) else clean(value)
     if kind == "list":
         return clean(", ".join(map(str, value))) if isinstance(value, list | tuple) else clean(value)
     return clean(value)
+
+
+def signed_count(value: float) -> str:
+    """A change as people read it: +1.2K, -340, 0 (a change of 0 has no sign)."""
+    rounded = round(value)
+    if rounded == 0:
+        return "0"
+    return ("+" if rounded > 0 else "-") + human_count(abs(rounded))
 
 
 def _json_default(value: Any) -> Any:
