@@ -721,13 +721,16 @@ class Pruned:
     cutoff: datetime
     size_before: int
     size_after: int
+    compacted: bool  # False: the space freed is reused by the next snapshots instead
+
+
+COMPACT_AT = 0.2  # rewrite the file when a fifth or more of it is free
 
 
 def prune(store: Store, older_than: timedelta, now: datetime | None = None) -> Pruned:
-    """Delete snapshots taken more than `older_than` ago and give the space back."""
+    """Delete snapshots taken more than `older_than` ago; give the space back when it is worth it."""
     cutoff = resolve_since(older_than, now or now_utc())
     before = store_size(store.path)
     removed = store.prune(cutoff)
-    if removed:
-        store.compact()
-    return Pruned(removed, cutoff, before, store_size(store.path))
+    compacted = store.compact(COMPACT_AT) if removed else False
+    return Pruned(removed, cutoff, before, store_size(store.path), compacted)

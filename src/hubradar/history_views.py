@@ -239,8 +239,10 @@ def cache_view(summary: CacheSummary, fmt: OutputFormat) -> View:
 
 def pruned_message(result: Pruned) -> str:
     freed = result.size_before - result.size_after
-    return (
-        f"removed {_plural(result.removed, 'snapshot')} taken before "
-        f"{when(result.cutoff)} UTC; {human_bytes(result.size_after)} now"
-        + (f" ({human_bytes(freed)} freed)" if freed > 0 else "")
-    )
+    if not result.removed:
+        after = "nothing to do"
+    elif result.compacted:
+        after = f"{human_bytes(result.size_after)} now ({human_bytes(max(0, freed))} freed)"
+    else:
+        after = f"{human_bytes(result.size_after)}; new snapshots will reuse the space"
+    return f"removed {_plural(result.removed, 'snapshot')} taken before {when(result.cutoff)} UTC; {after}"

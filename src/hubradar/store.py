@@ -359,13 +359,16 @@ class Store:
     ) -> list[tuple[int, str, int, int | None, int | None, float | None]]:
         """Every stored row of these models in the query's snapshots, for `history`.
 
-        (snapshot id, model id, rank, downloads, likes, trending score), oldest snapshot first;
-        read through the model index, so it costs the model's rows, not the store's.
+        (snapshot id, model id, rank, downloads, likes, trending score), oldest snapshot first.
+        CROSS JOIN fixes the join order (SQLite's rule): model index -> the model's rows ->
+        their snapshots, so it costs the model's rows. Left to itself, without statistics, the
+        planner walks every row of every snapshot of the query instead (3 s over a year of
+        hourly snapshots of 1,000 models, against 0.03 s).
         """
         marks = ",".join("?" * len(model_ids))
         sql = (
-            "SELECT s.id, m.model_id, r.rank, r.downloads, r.likes, r.trending_score "
-            "FROM models m JOIN snapshot_rows r ON r.model_ref = m.ref JOIN snapshots s ON s.id = r.snapshot_id "
+            "SELECT s.id, m.model_id, r.rank, r.downloads, r.likes, r.trending_score FROM models m "
+            "CROSS JOIN snapshot_rows r ON r.model_ref = m.ref CROSS JOIN snapshots s ON s.id = r.snapshot_id "
             f"WHERE m.model_id IN ({marks}) AND s.query_key = ?"
         )
         args: list = [*model_ids, query_key]
@@ -431,11 +434,21 @@ class Store:
             )
         return len(ids)
 
-    def compact(self) -> None:
-        """Give the space of deleted rows back to the file system (after a prune)."""
+    def compact(self, min_free: float = 0.0) -> bool:
+        """Give the space of deleted rows back to the file system (after a prune); True if it did.
+
+        Only when at least `min_free` of the file is free pages: VACUUM rewrites the whole file
+        (seconds for a year of snapshots), while a little free space is simply reused by the next
+        snapshots. The checkpoint after it moves the rewrite out of the write-ahead log.
+        """
+        free = self.conn.execute("PRAGMA freelist_count").fetchone()[0]
+        pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
+        if not free or free < min_free * pages:
+            return False
+        self.conn.execute("VACUUM")
         with contextlib.suppress(sqlite3.OperationalError):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.conn.execute("VACUUM")
+        return True
 
 
 def open_or_recover(directory: Path | None, warn: Callable[[str], None]) -> Store | None:
