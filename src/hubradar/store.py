@@ -362,8 +362,8 @@ class Store:
         (snapshot id, model id, rank, downloads, likes, trending score), oldest snapshot first.
         CROSS JOIN fixes the join order (SQLite's rule): model index -> the model's rows ->
         their snapshots, so it costs the model's rows. Left to itself, without statistics, the
-        planner walks every row of every snapshot of the query instead (3 s over a year of
-        hourly snapshots of 1,000 models, against 0.03 s).
+        planner walks every row of every snapshot of the query instead (2 s over a year of
+        hourly snapshots of 1,000 models, against 0.025 s; benchmarks/bench_history.py).
         """
         marks = ",".join("?" * len(model_ids))
         sql = (
