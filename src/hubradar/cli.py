@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import typer
 
 from . import __version__
-from .commands import gaps, listing
+from .commands import cache, gaps, history, listing
 from .errors import HubradarError
 
 app = typer.Typer(
@@ -44,6 +44,12 @@ def _root(
 app.command("trending")(listing.trending)
 app.command("top")(listing.top)
 app.command("gaps")(gaps.gaps)
+app.command("movers")(history.movers_cmd)
+app.command("history")(history.history_cmd)
+app.command("import")(history.import_cmd)
+app.command("export")(history.export_cmd)
+app.command("record")(history.record_cmd)
+app.add_typer(cache.app, name="cache")
 
 
 def _debug() -> bool:

@@ -95,8 +95,13 @@ def _fallback(
     return _finish(query, pool, "snapshot", bundled.fetched_at)
 
 
-def get_listing(query: ListingQuery, options: FetchOptions | None = None, *, depth: int = 0) -> Listing:
-    """Cache hit (no network) -> live fetch (stored as a snapshot) -> cached or bundled fallback."""
+def get_listing(
+    query: ListingQuery, options: FetchOptions | None = None, *, depth: int = 0, fallback: bool = True
+) -> Listing:
+    """Cache hit (no network) -> live fetch (stored as a snapshot) -> cached or bundled fallback.
+
+    With `fallback=False` (`hubradar record`) a failed fetch raises instead of answering from old data.
+    """
     options = options or FetchOptions()
     notify = options.notify
     want = fetch_depth(query, depth)
@@ -108,10 +113,14 @@ def get_listing(query: ListingQuery, options: FetchOptions | None = None, *, dep
                 return _finish(query, store.load(info).records, "cache", info.fetched_at)
         settings = options.settings()
         if settings.offline or env_offline():
+            if not fallback:
+                raise OfflineError("offline mode is on: not contacting the Hub")
             return _fallback(query, want, store, "offline", notify)
         try:
             result = HubClient(settings).list_models(query, limit=want)
         except (HubUnreachable, OfflineError) as err:
+            if not fallback:
+                raise
             return _fallback(query, want, store, f"could not reach the Hub: {err}", notify)
         if result.skipped:
             notify(f"skipped {result.skipped} unreadable or duplicate rows from the Hub")

@@ -33,7 +33,7 @@ class OutputFormat(StrEnum):
     md = "md"
 
 
-Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list", "ratio", "interval"]
+Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list", "ratio", "interval", "delta"]
 
 
 def clean(text: Any) -> str:
@@ -55,7 +55,7 @@ class Column:
 
     @property
     def justify(self) -> Literal["left", "right"]:
-        numeric = ("count", "params", "age", "score", "int", "pct", "ratio", "interval")
+        numeric = ("count", "params", "age", "score", "int", "pct", "ratio", "interval", "delta")
         return "right" if self.kind in numeric else "left"
 
 
@@ -95,9 +95,19 @@ def format_cell(value: Any, kind: Kind, now: datetime | None) -> str:
         if isinstance(value, list | tuple) and len(value) == 2:
             return f"{value[0] * 100:.0f}–{value[1] * 100:.0f}%"
         return clean(value)
+    if kind == "delta":
+        return signed_count(value) if isinstance(value, int | float) else clean(value)
     if kind == "list":
         return clean(", ".join(map(str, value))) if isinstance(value, list | tuple) else clean(value)
     return clean(value)
+
+
+def signed_count(value: float) -> str:
+    """A change as people read it: +1.2K, -340, 0 (a change of 0 has no sign)."""
+    rounded = round(value)
+    if rounded == 0:
+        return "0"
+    return ("+" if rounded > 0 else "-") + human_count(abs(rounded))
 
 
 def _json_default(value: Any) -> Any:
