@@ -19,6 +19,7 @@ LISTING_COLUMNS = [
     Column("likes", "likes", "count", priority=1),
     Column("created_at", "age", "age", priority=2),
 ]
+SOURCE_TEXT = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
 LISTING_KEYS = ["rank", "id", "author", "task", "library", "params", "trending_score", "downloads",
                 "likes", "created_at", "tags"]
 
@@ -48,14 +49,13 @@ def listing_meta(listing: Listing) -> dict[str, Any]:
 
 
 def listing_view(listing: Listing, title: str | None = None) -> View:
-    source = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
     fetched = f"{listing.fetched_at:%Y-%m-%d %H:%M} UTC"
     return View(
         columns=LISTING_COLUMNS,
         rows=listing_rows(listing),
         meta=listing_meta(listing),
         title=title,
-        notes=[f"{len(listing.records)} models {source[listing.source]}, fetched {fetched}; "
+        notes=[f"{len(listing.records)} models {SOURCE_TEXT[listing.source]}, fetched {fetched}; "
                "downloads are the last 30 days"],
         now=now_utc(),
         csv_keys=LISTING_KEYS,
