@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import typer
 
 from . import __version__
-from .commands import listing
+from .commands import listing, report
 from .errors import HubradarError
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ def _root(
 
 app.command("trending")(listing.trending)
 app.command("top")(listing.top)
+app.command("report")(report.report)
 
 
 def _debug() -> bool:
