@@ -367,3 +367,15 @@ def test_nice_ticks_are_round_and_cover_the_range() -> None:
     assert nice_ticks(0, 1) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
     assert nice_ticks(3, 97) == [0, 20, 40, 60, 80, 100]
     assert nice_ticks(5, 5) == [5, 5.2, 5.4, 5.6, 5.8, 6.0]
+
+
+def test_columns_unknown_for_every_row_give_way_to_a_sentence(run, hub: StandInHub) -> None:
+    result = run("report", "--format", "md", "--task", "text-generation", "--limit", "7")
+    assert result.code == 0, result.err
+    headers = [line for line in result.out.splitlines() if line.startswith("| # |")]
+    notes = [line for line in result.out.splitlines() if line.startswith("_7 models")]
+    # The capture has no parameter count for any of the 7 most trending, but has some for text-generation.
+    assert "| params |" not in headers[0] and "| params |" in headers[1]
+    assert notes[0].endswith("; unknown for every row, so not shown: params, providers_")
+    assert "params" not in notes[1].split("30 days")[1]
+    assert "| # | model | task |" in headers[0] and "| task |" not in headers[1]  # one task: no task column

@@ -275,16 +275,22 @@ def _age_note(listing: Listing, generated_at: datetime) -> str:
     return f" ({human_duration(age)} before this page)" if age.total_seconds() >= 60 else ""
 
 
-def source_text(listing: Listing, generated_at: datetime) -> str:
+def _unknown_note(unknown: Sequence[str]) -> str:
+    return f"unknown for every row, so not shown: {', '.join(unknown)}" if unknown else ""
+
+
+def source_text(listing: Listing, generated_at: datetime, unknown: Sequence[str] = ()) -> str:
     """Where a table's rows came from and when, in words (Markdown; the HTML adds a badge)."""
+    note = f"; {_unknown_note(unknown)}" if unknown else ""
     return (f"{_rows_from(listing)}, fetched {when(listing.fetched_at)}{_age_note(listing, generated_at)}; "
-            "downloads are the last 30 days")
+            f"downloads are the last 30 days{note}")
 
 
-def source_html(listing: Listing, generated_at: datetime) -> str:
+def source_html(listing: Listing, generated_at: datetime, unknown: Sequence[str] = ()) -> str:
+    note = f" · {esc(_unknown_note(unknown))}" if unknown else ""
     return (f'<p class="source"><span class="badge {esc(listing.source)}">{esc(listing.source)}</span> '
             f"{esc(_rows_from(listing))}, fetched {time_html(listing.fetched_at)}"
-            f"{esc(_age_note(listing, generated_at))} · downloads are the last 30 days</p>")
+            f"{esc(_age_note(listing, generated_at))} · downloads are the last 30 days{note}</p>")
 
 
 def listing_table(listing: Listing, generated_at: datetime, *, metric: str) -> View:
@@ -301,18 +307,31 @@ def listing_table(listing: Listing, generated_at: datetime, *, metric: str) -> V
     return replace(view, columns=[*columns, Column("flags", "flags", "list", priority=2)], now=generated_at)
 
 
+def without_empty_columns(view: View) -> tuple[View, list[str]]:
+    """Drop optional columns (priority > 0) with nothing in any row; the headers of those unknown throughout.
+
+    A column of dashes says nothing a sentence cannot, and takes the room model ids need.
+    """
+    def empty(col: Column) -> bool:
+        return all(row.get(col.key) in (None, "", [], ()) for row in view.rows)
+
+    dropped = [c for c in view.columns if c.priority and view.rows and empty(c)]
+    unknown = [c.header for c in dropped if c.kind != "list"]  # an empty list is "none", not unknown
+    return replace(view, columns=[c for c in view.columns if c not in dropped]), unknown
+
+
 def listing_section(listing: Listing, generated_at: datetime, *, key: str, title: str, intro: str,
                     metric: str) -> Section:
     """Any ranked listing as a section: where it came from, then the table."""
-    view = listing_table(listing, generated_at, metric=metric)
-    used = frozenset(f for row in view.rows for f in row["flags"])
+    view, unknown = without_empty_columns(listing_table(listing, generated_at, metric=metric))
+    used = frozenset(f for row in view.rows for f in row.get("flags", ()))
     return Section(
         key=key,
         title=title,
         intro=intro,
-        html=source_html(listing, generated_at) + "\n"
+        html=source_html(listing, generated_at, unknown) + "\n"
         + table_html(view, sorted_by=metric, label=title, pill_titles=LEGEND),
-        markdown=f"{table_markdown(view)}\n_{md_escape(clean(source_text(listing, generated_at)))}_\n",
+        markdown=f"{table_markdown(view)}\n_{md_escape(clean(source_text(listing, generated_at, unknown)))}_\n",
         flags=used,
     )
 
@@ -769,6 +788,7 @@ white-space:nowrap;border-bottom:1px solid var(--muted)}
 tbody tr:hover{background:var(--soft)}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.id{overflow-wrap:anywhere;min-width:9rem;font-weight:500}
+@media (min-width:56rem){td.id{min-width:17rem}}
 td.text,td.list{white-space:nowrap}
 td.id a{color:var(--fg)}
 td.id a:hover{color:var(--link)}
@@ -829,7 +849,7 @@ figure{margin:0 0 1rem}
 .card{padding:1rem .75rem;border-radius:10px}
 table{font-size:.875rem}
 th,td{padding:.45rem .3rem}
-thead th{letter-spacing:.02em}
+thead th{font-size:.66rem;letter-spacing:0}
 td.id{min-width:7.5rem}
 td.id a{display:inline-flex;flex-direction:column-reverse}
 td.id .org{font-size:.8em;line-height:1.3}
