@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import typer
 
 from . import __version__
-from .commands import cache, gaps, history, listing
+from .commands import cache, gaps, history, listing, report
 from .errors import HubradarError
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ app.command("import")(history.import_cmd)
 app.command("export")(history.export_cmd)
 app.command("record")(history.record_cmd)
 app.add_typer(cache.app, name="cache")
+app.command("report")(report.report)
 
 
 def _debug() -> bool:

@@ -145,15 +145,16 @@ def to_csv(view: View) -> str:
     return buffer.getvalue()
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|")
+def md_escape(text: str) -> str:
+    """Text safe inside a Markdown table cell: no column breaks, no raw HTML for wikis that render it."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_markdown(view: View) -> str:
     lines: list[str] = []
     for part in [view, *view.extra_sections]:
         if part.title:
-            lines += [f"### {_md_cell(clean(part.title))}", ""]
+            lines += [f"### {md_escape(clean(part.title))}", ""]
         if not part.rows:
             lines += [part.empty_message, ""]
         else:
@@ -162,13 +163,13 @@ def to_markdown(view: View) -> str:
             for row in part.rows:
                 cells = []
                 for col in part.columns:
-                    text = _md_cell(format_cell(row.get(col.key), col.kind, part.now))
+                    text = md_escape(format_cell(row.get(col.key), col.kind, part.now))
                     if col.kind == "id" and row.get(col.key):
                         text = f"[{text}]({HUB_URL}/{row[col.key]})"
                     cells.append(text)
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
-        lines += [f"_{_md_cell(clean(n))}_" for n in part.notes]
+        lines += [f"_{md_escape(clean(n))}_" for n in part.notes]
         if part.notes:
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -26,6 +26,7 @@ LISTING_COLUMNS = [
     Column("provider_count", "providers", "count", priority=2),
     Column("created_at", "age", "age", priority=2),
 ]
+SOURCE_TEXT = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
 LISTING_KEYS = ["rank", "id", "author", "task", "library", "params", "params_source", "active_params",
                 "size_band", "band_rank", "trending_score", "downloads", "likes", "created_at", "tags",
                 "providers", "provider_count"]
@@ -105,7 +106,6 @@ def listing_view(listing: Listing, title: str | None = None, *, signals: Collect
     `sized` is the size-filtered listing `listing.records` were cut from, when a size filter was asked for.
     """
     columns, rows, keys = _with_signals(listing, signals, sized)
-    source = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
     fetched = f"{listing.fetched_at:%Y-%m-%d %H:%M} UTC"
     footnote = unknown_footnote(sized) if sized is not None else None
     return View(
@@ -113,7 +113,7 @@ def listing_view(listing: Listing, title: str | None = None, *, signals: Collect
         rows=rows,
         meta=listing_meta(listing, sized),
         title=title,
-        notes=[f"{len(listing.records)} models {source[listing.source]}, fetched {fetched}; "
+        notes=[f"{len(listing.records)} models {SOURCE_TEXT[listing.source]}, fetched {fetched}; "
                "downloads are the last 30 days", *(SIGNAL_NOTES[s] for s in signals),
                *([footnote] if footnote else [])],
         now=now_utc(),

@@ -72,6 +72,15 @@ Examples:
 """
 
 
+def check_task(listing: Listing) -> None:
+    """An empty listing for a task the Hub does not know is a typo: say so, with the closest tags."""
+    task = listing.query.task
+    if not listing.records and task and task not in PIPELINE_TAGS:
+        suggestions = closest_tasks(task)
+        hint = f"; closest known pipeline tags: {', '.join(suggestions)}" if suggestions else ""
+        raise UsageError(f"--task {task!r} matches no models{hint}")
+
+
 def run_listing(
     query: ListingQuery,
     *,
@@ -95,10 +104,7 @@ def run_listing(
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, notify=notify)
     listing = get_listing(query, options, depth=filter_depth(query.limit) if sizes else 0)
-    if not listing.records and query.task and query.task not in PIPELINE_TAGS:
-        suggestions = closest_tasks(query.task)
-        hint = f"; closest known pipeline tags: {', '.join(suggestions)}" if suggestions else ""
-        raise UsageError(f"--task {query.task!r} matches no models{hint}")
+    check_task(listing)
     if query.sort == "all-time":
         notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
     kept = None

@@ -75,6 +75,11 @@ TaskOpt = Annotated[
     typer.Option("--task", "-t", help="Pipeline tag, e.g. text-generation, feature-extraction.",
                  rich_help_panel=FILTERS),
 ]
+TasksOpt = Annotated[
+    list[str] | None,
+    typer.Option("--task", "-t", metavar="TAG", help="Pipeline tag, e.g. text-generation; repeat for several.",
+                 rich_help_panel=FILTERS),
+]
 AuthorOpt = Annotated[
     str | None, typer.Option("--author", help="Only models of this org or user.", rich_help_panel=FILTERS)
 ]
