@@ -10,7 +10,6 @@ table, so a year of hourly snapshots of 1,000 models stays small and `movers` st
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -199,6 +198,8 @@ class Store:
     # --- writing --------------------------------------------------------------------------
 
     def _model_ref(self, record: ModelRecord) -> int:
+        import hashlib  # only writers hash; a cache hit does not pay for the import
+
         data = record.to_dict()
         for key in _MOVING:
             data.pop(key, None)
