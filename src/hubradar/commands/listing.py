@@ -69,7 +69,8 @@ def run_listing(
 ) -> Listing:
     """Fetch (or serve from cache) a listing and print it; shared by `trending` and `top`."""
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, notify=notify)
+                            token=token, endpoint=endpoint, timeout=timeout, notify=notify,
+                            spinner=fmt is OutputFormat.table)
     listing = get_listing(query, options)
     if not listing.records and query.task and query.task not in PIPELINE_TAGS:
         suggestions = closest_tasks(query.task)
