@@ -16,13 +16,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import hub_models
-from hubradar.render import shorten_middle
+from hubradar.render import shorten_ids, shorten_middle
 from hubserver import StandInHub
 
 TOP_ID = "Qwen/Qwen3.8-27B"  # the top trending model of the 2026-08-21 capture
@@ -248,7 +249,7 @@ def test_every_command_and_option_has_help_and_two_or_three_examples(run) -> Non
 
 
 @pytest.mark.parametrize("command", ["trending", "top", ""])
-def test_the_examples_in_help_run(run, hub: StandInHub, tmp_path: Path, command: str) -> None:
+def test_the_examples_in_help_run(run, hub: StandInHub, command: str) -> None:
     help_text = run(*([command] if command else []), "--help").out
     examples = _examples(help_text, command) if command else [
         line.strip() for line in help_text.splitlines() if re.match(r"^\s*hubradar \w", line)]
@@ -298,3 +299,17 @@ def test_wide_terminals_show_long_tasks_whole(run, hub: StandInHub, monkeypatch:
     narrow = run("top", "--task", task, "--limit", "5")
     headers, cells = _table(narrow.out)
     assert all(c[headers.index("task")] == shorten_middle(task, 28) for c in cells)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ids=st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}/[A-Za-z0-9][A-Za-z0-9.-]{0,60}", fullmatch=True),
+                 min_size=1, max_size=30),
+    limit=st.integers(min_value=12, max_value=64),
+)
+def test_shortened_ids_fit_and_stand_for_their_id(ids: list[str], limit: int) -> None:
+    shown = shorten_ids(ids, limit)
+    assert set(shown) == set(ids)
+    for full, short in shown.items():
+        assert len(short) <= limit
+        assert short == full if len(full) <= limit else _stands_for(short, full)

@@ -9,6 +9,7 @@ literally: control characters are removed and Rich markup is never interpreted.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import sys
@@ -239,15 +240,21 @@ def shorten_ids(ids: Iterable[str], limit: int) -> dict[str, str]:
         groups.setdefault(short, []).append(full)
     default = limit // 2
     heads = sorted(range(1, max(1, limit - 1)), key=lambda h: abs(h - default))
-    for members in (m for m in groups.values() if len(m) > 1):
-        others = {shown[i] for i in shown if i not in members}
+    taken = set(groups)  # what every id shows now
+    for short, members in groups.items():
+        if len(members) < 2:
+            continue
+        taken.discard(short)
         start = _common_start(members)
-        trials = [{m: _cut(m, limit, head) for m in members} for head in heads]
-        trials.append({m: _window(m, limit, start) for m in members})
-        for trial in trials:
-            if len(set(trial.values())) == len(members) and not others & set(trial.values()):
+        trials = ({m: _cut(m, limit, head) for m in members} for head in heads)
+        for trial in itertools.chain(trials, [{m: _window(m, limit, start) for m in members}]):
+            values = set(trial.values())
+            if len(values) == len(members) and not values & taken:
                 shown.update(trial)
+                taken |= values
                 break
+        else:
+            taken.add(short)
     return shown
 
 
