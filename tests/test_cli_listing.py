@@ -28,6 +28,7 @@ def test_trending_live_asks_once_with_expand_and_ranks_like_the_hub(run, hub: St
         "rank": 1, "id": "Qwen/Qwen3.8-27B", "author": "Qwen", "task": "image-text-to-text",
         "library": "transformers", "params": None, "trending_score": 2970.0, "downloads": 1726651,
         "likes": 11908, "created_at": "2026-08-05T08:22:59.000Z", "tags": ["transformers", "image-text-to-text"],
+        "providers": None, "provider_count": None,  # these captures do not say who serves a model: unknown
     }
     [request] = hub.listing_requests()
     assert request.query["sort"] == ["trendingScore"]
@@ -153,7 +154,7 @@ def test_csv_and_markdown_formats(run, hub: StandInHub) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in rows] == _trending_ids(3)
     assert list(rows[0]) == ["rank", "id", "author", "task", "library", "params", "trending_score",
-                             "downloads", "likes", "created_at", "tags"]
+                             "downloads", "likes", "created_at", "tags", "providers", "provider_count"]
     assert rows[0]["tags"] == "transformers;image-text-to-text"
     md = run("trending", "--limit", "3", "--format", "md").out
     assert md.splitlines()[2].startswith("| # | model |")

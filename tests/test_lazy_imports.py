@@ -1,4 +1,4 @@
-"""A cached answer must stay cheap: it may not import the Hub client stack or the spinner.
+"""A cached answer must stay cheap: no Hub client stack, no spinner, no bundled-snapshot reader.
 
 Checked in a fresh interpreter (`sys.modules` after a call), not by timing: a warm `hubradar
 trending` that imports huggingface_hub, httpx2 or pydantic pays ~100-200 ms for nothing
@@ -14,7 +14,7 @@ import sys
 
 from hubserver import StandInHub
 
-HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live")
+HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.bundled")
 
 PROBE = f"""
 import json, sys

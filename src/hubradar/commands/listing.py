@@ -8,11 +8,14 @@ from ..errors import UsageError
 from ..listing import Listing, get_listing
 from ..query import ListingQuery
 from ..render import Notifier, OutputFormat, emit
+from ..signals import DEFAULT_DEPTH, SIGNALS, SignalRequest, apply_signals
 from ..tasks import PIPELINE_TAGS, closest_tasks
 from ..views import listing_view
 from .options import (
     AuthorOpt,
     CacheDirOpt,
+    DepthOpt,
+    DerivativesOpt,
     EndpointOpt,
     FormatOpt,
     LibraryOpt,
@@ -22,11 +25,12 @@ from .options import (
     QuietOpt,
     RefreshOpt,
     SearchOpt,
-    SortChoice,
-    SortOpt,
+    ServedOpt,
     TaskOpt,
     TimeoutOpt,
     TokenOpt,
+    TopSortChoice,
+    TopSortOpt,
     fetch_options,
 )
 
@@ -36,20 +40,20 @@ Examples:
 
   hubradar trending
 
-  hubradar trending --task text-generation --limit 10
+  hubradar trending --task text-generation --limit 10 --format json
 
-  hubradar trending --author Qwen --format json
+  hubradar trending --author Qwen --served --derivatives
 """
 
 TOP_HELP = """The most relied-on models, by downloads over the last 30 days (or --sort).
 
 Examples:
 
-  hubradar top --task text-generation
+  hubradar top --task text-generation --sort likes
 
-  hubradar top --sort likes --library gguf
+  hubradar top --sort all-time --library gguf --format csv > top.csv
 
-  hubradar top --sort all-time --format csv > top.csv
+  hubradar top --sort derivatives --depth 200 --task text-generation
 """
 
 
@@ -66,6 +70,7 @@ def run_listing(
     token: str | None,
     endpoint: str | None,
     timeout: float,
+    signals: SignalRequest | None = None,
 ) -> Listing:
     """Fetch (or serve from cache) a listing and print it; shared by `trending` and `top`."""
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
@@ -78,7 +83,11 @@ def run_listing(
         raise UsageError(f"--task {query.task!r} matches no models{hint}")
     if query.sort == "all-time":
         notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
-    emit(listing_view(listing, title), fmt)
+    signals = signals or SignalRequest(limit=query.limit)
+    listing = apply_signals(listing, signals, options)
+    view = listing_view(listing, title, signals=signals.shown)
+    view.meta["query"].update(signals.describe())
+    emit(view, fmt)
     return listing
 
 
@@ -87,7 +96,9 @@ def trending(
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
+    served: ServedOpt = False,
     limit: LimitOpt = 20,
+    derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -98,19 +109,23 @@ def trending(
     timeout: TimeoutOpt = 10.0,
     quiet: QuietOpt = False,
 ) -> None:
-    query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit)
+    query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit,
+                         inference_provider="all" if served else None)
     run_listing(query, fmt=fmt, notify=Notifier(quiet), title="Trending on the Hub", max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout)
+                timeout=timeout, signals=SignalRequest(derivatives=derivatives, limit=limit))
 
 
 def top(
-    sort: SortOpt = SortChoice.downloads,
+    sort: TopSortOpt = TopSortChoice.downloads,
     task: TaskOpt = None,
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
+    served: ServedOpt = False,
     limit: LimitOpt = 20,
+    depth: DepthOpt = None,
+    derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -121,12 +136,21 @@ def top(
     timeout: TimeoutOpt = 10.0,
     quiet: QuietOpt = False,
 ) -> None:
-    query = ListingQuery(sort=sort.value, task=task, author=author, search=search, library=library, limit=limit)
+    signal = sort.value if sort.value in SIGNALS else None  # ranked here over the top --depth by downloads
+    if depth is not None and signal is None:
+        raise UsageError("--depth applies only with --sort providers or --sort derivatives")
+    rank_depth = max(depth or DEFAULT_DEPTH, limit)
+    query = ListingQuery(sort="downloads" if signal else sort.value, task=task, author=author, search=search,
+                         library=library, limit=rank_depth if signal else limit,
+                         inference_provider="all" if served else None)
     titles = {"downloads": "Most downloaded (30 days)", "likes": "Most liked", "trending": "Trending on the Hub",
-              "all-time": "Most downloaded (all time)"}
+              "all-time": "Most downloaded (all time)",
+              "providers": f"Most served (live inference providers, top {rank_depth} by downloads)",
+              "derivatives": f"Most built on (derivative models, top {rank_depth} by downloads)"}
     run_listing(query, fmt=fmt, notify=Notifier(quiet), title=titles[sort.value], max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout)
+                timeout=timeout,
+                signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth))
 
 
 trending.__doc__ = TRENDING_HELP

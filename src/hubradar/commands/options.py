@@ -14,6 +14,7 @@ import typer
 
 from ..listing import FetchOptions
 from ..render import Notifier, OutputFormat
+from ..signals import SIGNALS
 from ..units import parse_duration
 
 FETCH = "Fetching and cache"
@@ -39,6 +40,32 @@ SortOpt = Annotated[
     SortChoice,
     typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
                  help="downloads (30 days), likes, trending, or all-time downloads."),
+]
+
+
+# `top`'s sorts: the Hub's (SortChoice), plus the signals it ranks over the top --depth by downloads.
+TopSortChoice = StrEnum("TopSortChoice", [(c.name, c.value) for c in SortChoice] + [(s, s) for s in SIGNALS])
+
+
+TopSortOpt = Annotated[
+    TopSortChoice,
+    typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
+                 help="downloads (30 days), likes, trending, all-time downloads, or providers (live inference "
+                      "providers) / derivatives (models built on it) among the top --depth by downloads."),
+]
+DepthOpt = Annotated[
+    int | None,
+    typer.Option("--depth", min=1, max=1000, rich_help_panel=OUTPUT, show_default="100",
+                 help="With --sort providers|derivatives: how many of the most downloaded to rank."),
+]
+ServedOpt = Annotated[
+    bool, typer.Option("--served", help="Only models served by at least one live inference provider.",
+                       rich_help_panel=FILTERS)
+]
+DerivativesOpt = Annotated[
+    bool,
+    typer.Option("--derivatives", rich_help_panel=OUTPUT,
+                 help="Add a derivatives column: models built on each one (one Hub request per model, cached a day)."),
 ]
 FormatOpt = Annotated[
     OutputFormat,
