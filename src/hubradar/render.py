@@ -160,6 +160,7 @@ def to_markdown(view: View) -> str:
 
 def _rich_table(view: View, width: int) -> Any:
     from rich import box
+    from rich.cells import cell_len
     from rich.style import Style
     from rich.table import Table
     from rich.text import Text
@@ -172,6 +173,7 @@ def _rich_table(view: View, width: int) -> Any:
     for col in columns:
         table.add_column(col.header, justify=col.justify, no_wrap=True, overflow="ellipsis",
                          min_width=col.min_width)
+    widths = [cell_len(col.header) for col in columns]
     for row in view.rows:
         cells = []
         for col in columns:
@@ -184,6 +186,9 @@ def _rich_table(view: View, width: int) -> Any:
             else:
                 cells.append(Text(text))
         table.add_row(*cells)
+        widths = [max(w, cell.cell_len) for w, cell in zip(widths, cells, strict=True)]
+    for column, cell_width in zip(table.columns, widths, strict=True):
+        column.width = max(cell_width, column.min_width or 0)  # measured once: Rich need not measure each cell
     return table
 
 

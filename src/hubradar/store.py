@@ -173,7 +173,8 @@ class Store:
                     "INSERT OR IGNORE INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (version, name, to_iso(now_utc())),
                 )
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:  # a read stays a read
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
