@@ -20,7 +20,11 @@ from .errors import HubradarError
 app = typer.Typer(
     name="hubradar",
     help="Read the Hugging Face Hub as an industry radar: what is rising, what is relied on, "
-    "and how it compares with what you measured.",
+    "and how it compares with what you measured.\n\n"
+    "Examples:\n\n"
+    "  hubradar trending\n\n"
+    "  hubradar top --task text-generation --limit 10\n\n"
+    "  hubradar trending --offline --format json",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

@@ -23,7 +23,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -324,6 +323,8 @@ class HubClient:
 
         Returns (id -> record or None when not found, a notice when the lookups stopped early).
         """
+        from concurrent.futures import ThreadPoolExecutor  # (and logging): not on the cache-hit path
+
         ids = list(dict.fromkeys(model_ids))
         expand = list(expand)
         results: dict[str, ModelRecord | None] = {}

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from .bundled import load_bundled
 from .errors import HubUnreachable, OfflineError
 from .hub import HubClient, HubSettings, env_offline
+from .progress import Progress, no_progress
 from .query import ListingQuery, apply_locally, rank
 from .record import ModelRecord
 from .store import Store, now_utc, open_or_recover
@@ -42,6 +42,7 @@ class FetchOptions:
     cache_dir: Path | None = None
     hub: HubSettings | None = None
     notify: Callable[[str], None] = field(default=_ignore)
+    progress: Progress = field(default=no_progress)  # wraps each wait for the Hub (the CLI's spinner)
 
     def settings(self) -> HubSettings:
         return self.hub or HubSettings.from_env(offline=self.offline)
@@ -76,6 +77,8 @@ def _fallback(
     query: ListingQuery, depth: int, store: Store | None, reason: str, notify: Callable[[str], None]
 ) -> Listing:
     """The freshest cached listing of this query (any age), else the bundled snapshot."""
+    from .bundled import load_bundled  # gzip + importlib.resources: only when falling back
+
     now = now_utc()
     if store is not None:
         info = store.find(query.key(), max_age=None, rows=0)
@@ -117,7 +120,8 @@ def get_listing(
                 raise OfflineError("offline mode is on: not contacting the Hub")
             return _fallback(query, want, store, "offline", notify)
         try:
-            result = HubClient(settings).list_models(query, limit=want)
+            with options.progress(f"Fetching {want:,} models from the Hub"):
+                result = HubClient(settings).list_models(query, limit=want)
         except (HubUnreachable, OfflineError) as err:
             if not fallback:
                 raise

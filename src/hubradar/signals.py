@@ -28,7 +28,6 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Literal
 
-from .bundled import load_bundled
 from .hub import HubClient, env_offline
 from .listing import FetchOptions, Listing
 from .record import ModelRecord
@@ -167,6 +166,8 @@ def served_unknown(listing: Listing) -> int:
     """
     if not listing.query.inference_provider or listing.source != "snapshot":
         return 0
+    from .bundled import load_bundled  # gzip + importlib.resources: not on the cache-hit path
+
     rest = replace(listing.query, inference_provider=None)
     return sum(1 for r in load_bundled().records if r.providers is None and rest.matches(r))
 

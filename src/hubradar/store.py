@@ -10,7 +10,6 @@ table, so a year of hourly snapshots of 1,000 models stays small and `movers` st
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -174,7 +173,8 @@ class Store:
                     "INSERT OR IGNORE INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (version, name, to_iso(now_utc())),
                 )
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:  # a read stays a read
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -199,6 +199,8 @@ class Store:
     # --- writing --------------------------------------------------------------------------
 
     def _model_ref(self, record: ModelRecord) -> int:
+        import hashlib  # only writers hash; a cache hit does not pay for the import
+
         data = record.to_dict()
         for key in _MOVING:
             data.pop(key, None)

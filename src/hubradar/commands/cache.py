@@ -15,7 +15,14 @@ from .options import CacheDirOpt, FormatOpt, QuietOpt
 
 app = typer.Typer(
     name="cache",
-    help="The local store of snapshots: where it is, what it holds, and pruning it.",
+    help="""The local store of snapshots: where it is, what it holds, and pruning it.
+
+Examples:
+
+  hubradar cache info
+
+  hubradar cache prune --older-than 90d
+""",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

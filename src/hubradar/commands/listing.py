@@ -47,24 +47,16 @@ Examples:
 
   hubradar trending
 
-  hubradar trending --task text-generation --limit 10
+  hubradar trending --task text-generation --limit 10 --format json
 
-  hubradar trending --author Qwen --format json
-
-  hubradar trending --size small --limit 10
-
-  hubradar trending --served --derivatives
+  hubradar trending --size small --served --derivatives
 """
 
 TOP_HELP = """The most relied-on models, by downloads over the last 30 days (or --sort).
 
 Examples:
 
-  hubradar top --task text-generation
-
-  hubradar top --sort likes --library gguf
-
-  hubradar top --sort all-time --format csv > top.csv
+  hubradar top --sort all-time --library gguf --format csv > top.csv
 
   hubradar top --task text-generation --min-params 7B --max-params 70B
 
@@ -102,7 +94,8 @@ def run_listing(
     A size filter looks deeper than the rows shown (`filter_depth`) and cuts to --limit after.
     """
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, notify=notify)
+                            token=token, endpoint=endpoint, timeout=timeout, notify=notify,
+                            spinner=fmt is OutputFormat.table)
     listing = get_listing(query, options, depth=filter_depth(query.limit) if sizes else 0)
     check_task(listing)
     if query.sort == "all-time":

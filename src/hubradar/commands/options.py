@@ -24,6 +24,13 @@ SIZES = "Sizes"
 OUTPUT = "Output"
 
 
+def complete_task(incomplete: str) -> list[str]:
+    """Shell completion for --task: the Hub's pipeline tags that start with what was typed."""
+    from ..tasks import PIPELINE_TAGS
+
+    return [tag for tag in PIPELINE_TAGS if tag.startswith(incomplete)]
+
+
 class SortChoice(StrEnum):
     downloads = "downloads"
     likes = "likes"
@@ -73,7 +80,7 @@ LimitOpt = Annotated[
 TaskOpt = Annotated[
     str | None,
     typer.Option("--task", "-t", help="Pipeline tag, e.g. text-generation, feature-extraction.",
-                 rich_help_panel=FILTERS),
+                 rich_help_panel=FILTERS, autocompletion=complete_task),
 ]
 TasksOpt = Annotated[
     list[str] | None,
@@ -158,9 +165,16 @@ def fetch_options(
     endpoint: str | None,
     timeout: float,
     notify: Notifier,
+    spinner: bool = False,
 ) -> FetchOptions:
-    """Turn the shared fetch flags into `FetchOptions` (validating --max-age)."""
+    """Turn the shared fetch flags into `FetchOptions` (validating --max-age).
+
+    `spinner=True` shows one on stderr while fetching (only when stderr is a terminal); pass it for
+    table output only, never for json/csv/md.
+    """
     from ..hub import HubSettings
+    from ..progress import no_progress
+    from ..progress import spinner as show_spinner
 
     return FetchOptions(
         max_age=parse_duration(max_age, "--max-age"),
@@ -169,6 +183,7 @@ def fetch_options(
         cache_dir=cache_dir,
         hub=HubSettings.from_env(endpoint=endpoint, token=token, timeout=timeout, offline=offline),
         notify=notify,
+        progress=show_spinner if spinner and not notify.quiet else no_progress,
     )
 
 
