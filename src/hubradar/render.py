@@ -23,7 +23,16 @@ from .record import parse_time
 from .units import human_age, human_count, human_params
 
 HUB_URL = "https://huggingface.co"
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# What a terminal (or an editor showing a CSV) would act on instead of showing: C0/C1 controls (ESC
+# starts escape sequences; 0x9b is an 8-bit CSI), zero-width and bidi controls (which reorder what is
+# shown), invisible format characters and Unicode tag characters (which hide text), and lone
+# surrogates (which cannot be written as UTF-8 at all).
+_INVISIBLE = (
+    r"\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    r"\U000e0000-\U000e007f"
+)
+_CONTROL_RE = re.compile(rf"[\x00-\x1f{_INVISIBLE}]")
+_JSON_UNSAFE_RE = re.compile(f"[{_INVISIBLE}]")  # json.dumps escapes \x00-\x1f itself
 
 
 class OutputFormat(StrEnum):
@@ -39,7 +48,16 @@ Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "l
 def clean(text: Any) -> str:
     """Text safe to show in a terminal: no control, escape or bidi characters, one line."""
     value = "" if text is None else str(text)
-    return _CONTROL_RE.sub("", value.replace("\n", " ").replace("\t", " "))
+    return _CONTROL_RE.sub("", value.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """`\\uXXXX` (a surrogate pair beyond the BMP): the same JSON string, inert in a terminal."""
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 @dataclass
@@ -76,13 +94,15 @@ def format_cell(value: Any, kind: Kind, now: datetime | None) -> str:
     """The human text of one cell (tables and Markdown)."""
     if value is None or value == "":
         return "-"
+    if kind in ("count", "params") and not isinstance(value, int | float):
+        return clean(value)
     if kind == "count":
         return human_count(value)
     if kind == "params":
         return human_params(value)
     if kind == "age":
         moment = parse_time(value) if isinstance(value, str) else value
-        return human_age(moment, now) if now else str(value)
+        return human_age(moment, now) if now and isinstance(moment, datetime) else clean(value)
     if kind == "score":
         return human_count(round(value)) if isinstance(value, int | float) else clean(value)
     if kind == "pct":
@@ -104,17 +124,22 @@ def to_json(view: View) -> str:
     payload = {**view.meta, "rows": view.rows}
     for section in view.extra_sections:
         payload.update(section.meta)
-    return json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False)
+    text = json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False)
+    # Unsafe characters can only occur inside JSON strings: escaping them keeps the value exact.
+    return _JSON_UNSAFE_RE.sub(_json_escape, text)
 
 
 def _csv_value(value: Any) -> Any:
+    """One CSV cell: numbers as they are, text as the table shows it (one line, nothing unsafe)."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
+        return clean(";".join(str(v) for v in value))
     if isinstance(value, dict):
-        return json.dumps(value, default=_json_default)
-    return value
+        return clean(json.dumps(value, default=_json_default, ensure_ascii=False))
+    if isinstance(value, bool | int | float):
+        return value
+    return clean(value)
 
 
 def to_csv(view: View) -> str:
@@ -127,8 +152,12 @@ def to_csv(view: View) -> str:
     return buffer.getvalue()
 
 
+_MD_SPECIAL_RE = re.compile(r"([\\|<>\[\]&*_`~])")
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|")
+    """Backslash-escape what Markdown would turn into markup, links or HTML (`|` ends a cell)."""
+    return _MD_SPECIAL_RE.sub(r"\\\1", text)
 
 
 def to_markdown(view: View) -> str:
@@ -163,7 +192,7 @@ def _rich_table(view: View, width: int) -> Any:
     from rich.text import Text
 
     columns, id_width = fit_columns(view, width)
-    table = Table(title=clean(view.title) if view.title else None, box=box.SIMPLE_HEAD, pad_edge=False,
+    table = Table(title=Text(clean(view.title)) if view.title else None, box=box.SIMPLE_HEAD, pad_edge=False,
                   expand=False, title_justify="left", show_edge=False)
     for col in columns:
         table.add_column(col.header, justify=col.justify, no_wrap=True, overflow="ellipsis",

@@ -21,6 +21,7 @@ from .options import (
     OfflineOpt,
     QuietOpt,
     RefreshOpt,
+    RetriesOpt,
     SearchOpt,
     SortChoice,
     SortOpt,
@@ -66,10 +67,11 @@ def run_listing(
     token: str | None,
     endpoint: str | None,
     timeout: float,
+    retries: int | None = None,
 ) -> Listing:
     """Fetch (or serve from cache) a listing and print it; shared by `trending` and `top`."""
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, notify=notify)
+                            token=token, endpoint=endpoint, timeout=timeout, retries=retries, notify=notify)
     listing = get_listing(query, options)
     if not listing.records and query.task and query.task not in PIPELINE_TAGS:
         suggestions = closest_tasks(query.task)
@@ -95,12 +97,13 @@ def trending(
     token: TokenOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 10.0,
+    retries: RetriesOpt = 3,
     quiet: QuietOpt = False,
 ) -> None:
     query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit)
     run_listing(query, fmt=fmt, notify=Notifier(quiet), title="Trending on the Hub", max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout)
+                timeout=timeout, retries=retries)
 
 
 def top(
@@ -118,6 +121,7 @@ def top(
     token: TokenOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 10.0,
+    retries: RetriesOpt = 3,
     quiet: QuietOpt = False,
 ) -> None:
     query = ListingQuery(sort=sort.value, task=task, author=author, search=search, library=library, limit=limit)
@@ -125,7 +129,7 @@ def top(
               "all-time": "Most downloaded (all time)"}
     run_listing(query, fmt=fmt, notify=Notifier(quiet), title=titles[sort.value], max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout)
+                timeout=timeout, retries=retries)
 
 
 trending.__doc__ = TRENDING_HELP
