@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, TextIO
+from urllib.parse import quote
 
 from .record import parse_time
 from .units import human_age, human_count, human_params
@@ -49,6 +50,11 @@ def clean(text: Any) -> str:
     """Text safe to show in a terminal: no control, escape or bidi characters, one line."""
     value = "" if text is None else str(text)
     return _CONTROL_RE.sub("", value.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def hub_link(model_id: Any) -> str:
+    """The model's page, percent-encoded: an id cannot end a Markdown link or a terminal hyperlink."""
+    return f"{HUB_URL}/{quote(clean(model_id), safe='/')}"
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -175,7 +181,7 @@ def to_markdown(view: View) -> str:
                 for col in part.columns:
                     text = _md_cell(format_cell(row.get(col.key), col.kind, part.now))
                     if col.kind == "id" and row.get(col.key):
-                        text = f"[{text}]({HUB_URL}/{row[col.key]})"
+                        text = f"[{text}]({hub_link(row[col.key])})"
                     cells.append(text)
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
@@ -202,7 +208,7 @@ def _rich_table(view: View, width: int) -> Any:
         for col in columns:
             text = format_cell(row.get(col.key), col.kind, view.now)
             if col.kind == "id" and row.get(col.key):
-                link = Style(link=f"{HUB_URL}/{row[col.key]}")
+                link = Style(link=hub_link(row[col.key]))
                 cells.append(Text(shorten_middle(text, id_width), style=link))
             elif col.kind in ("id", "list", "text"):
                 cells.append(Text(shorten_middle(text, id_width if col.kind == "id" else _TEXT_WIDTH)))
