@@ -11,6 +11,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,14 @@ def _snapshots(path: Path) -> list[tuple[int, int]]:
         ).fetchall()
     finally:
         conn.close()
+
+
+def _written(path: Path) -> int:
+    """Snapshots in a cache another process is creating (0 until its tables exist)."""
+    try:
+        return len(_snapshots(path)) if path.exists() else 0
+    except sqlite3.OperationalError:
+        return 0
 
 
 def _fingerprint(cache: Path) -> dict[str, str]:
@@ -267,3 +276,35 @@ def test_hubradar_processes_fetching_and_writing_at_once_corrupt_nothing(tmp_pat
     reread = get_listing(ListingQuery(sort="downloads", limit=1500), FetchOptions(cache_dir=cache, offline=True))
     assert reread.source == "cache"
     assert len({r.id for r in reread.records}) == 1500
+
+
+def test_a_hubradar_killed_mid_write_leaves_a_consistent_cache(run, tmp_path: Path, _isolated: Path) -> None:
+    base = hub_models()
+    models = [dict(m, id=f"{m['id']}-{i}", downloads=m["downloads"] + i) for i in range(3) for m in base][:1500]
+    server = StandInHub(models).serve()
+    gate = tmp_path / "go"
+    gate.touch()
+    env = dict(os.environ, HF_ENDPOINT=server.url, HUBRADAR_CACHE_DIR=str(_isolated))
+    worker = str(Path(__file__).with_name("cli_worker.py"))
+    try:
+        proc = subprocess.Popen([sys.executable, worker, str(gate), "1000", "top", "--limit", "1500", "--refresh",
+                                 "--format", "json"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(6000):  # until it has written twice: it is then somewhere in its next write
+            if proc.poll() is not None or _written(_isolated / DB) >= 2:
+                break
+            time.sleep(0.01)
+        proc.kill()
+        proc.wait(60)
+    finally:
+        server.close()
+    assert proc.returncode == -9
+    conn = sqlite3.connect(_isolated / DB)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    stored = _snapshots(_isolated / DB)
+    assert len(stored) >= 2 and all(rows == (1500, 1500) for rows in stored)  # all of a write, or none
+    result = run("top", "--limit", "1500", "--offline", "--format", "json")
+    assert result.code == 0 and result.err == ""
+    assert result.json()["source"] == "cache" and len(result.json()["rows"]) == 1500

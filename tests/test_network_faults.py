@@ -177,6 +177,15 @@ def test_a_body_that_is_not_a_listing_falls_back_and_is_not_cached(
     assert _snapshot_count(primed) == 1
 
 
+def test_a_hub_nothing_answers_at_is_tried_twice_not_four_times(run, dead_hub: str) -> None:
+    # Connection refused (or no DNS, no route): one retry for a blip, then the fallback at once.
+    result = run("trending", "--limit", "5", "--retries", "3", "--format", "json")
+    assert result.code == 0
+    assert result.json()["source"] == "snapshot"
+    [line] = result.err.splitlines()
+    assert "could not be connected to (2 attempts)" in line and "bundled" in line
+
+
 def test_a_failure_on_a_later_page_costs_the_whole_fetch_not_the_cache(run, monkeypatch, _isolated: Path) -> None:
     base = hub_models()
     models = [dict(m, id=f"{m['id']}-{i}", downloads=m["downloads"] + i) for i in range(3) for m in base][:1500]

@@ -80,6 +80,7 @@ LISTING_EXPAND: tuple[str, ...] = (
 )
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+CONNECT_RETRIES = 1  # a connection that cannot even be opened is retried at most this often
 MAX_RESPONSE_BYTES = 64 * 2**20  # a page of 1,000 fully expanded rows is a few MB
 _TRUTHY = {"1", "true", "yes", "on"}
 
@@ -96,7 +97,7 @@ class HubSettings:
     endpoint: str = DEFAULT_ENDPOINT
     token: str | None = field(default=None, repr=False)
     timeout: float = 10.0  # seconds for a whole response, headers and body
-    retries: int = 3  # further attempts after a 408/429/5xx, a timeout or a dropped connection
+    retries: int = 3  # further attempts after a 408/429/5xx, a timeout or a dropped connection (see CONNECT_RETRIES)
     retry_budget: float = 20.0  # seconds all the attempts for one request may take, waits included
     base_wait: float = 0.5  # first wait between attempts, doubling (unless the Hub says how long)
     offline: bool = False
@@ -207,10 +208,15 @@ def _make_transport(settings: HubSettings) -> httpx2.BaseTransport:
                 attempt += 1
                 status: int | None = None
                 hint: float | None = None
+                retries = settings.retries
                 try:
                     response = self._attempt(request)
                 except (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError) as err:
                     reason = _failure(err, settings.timeout)
+                    if isinstance(err, httpx2.ConnectError):
+                        # No route, no DNS, nothing listening: one retry covers a blip; more only
+                        # delays the cached answer of someone who is offline.
+                        retries = min(retries, CONNECT_RETRIES)
                 else:
                     if response.status_code not in RETRY_STATUSES:
                         return response
@@ -220,7 +226,7 @@ def _make_transport(settings: HubSettings) -> httpx2.BaseTransport:
                 if hint is not None:
                     wait = hint
                 remaining = deadline - time.monotonic()
-                if attempt > settings.retries or wait > remaining:
+                if attempt > retries or wait > remaining:
                     host = request.url.host
                     tries = f"{attempt} attempt{'s' if attempt > 1 else ''}"
                     if status == 429:
