@@ -194,7 +194,8 @@ def test_an_unwritable_cache_dir_gives_one_warning_and_runs_without_caching(
         assert result.code == 0
         assert result.json()["source"] == "live"
         [warning] = result.err.splitlines()
-        assert "not writable" in warning and "running without a cache" in warning
+        assert f"cache directory {cache} cannot be used" in warning and "running without a cache" in warning
+        assert ("it is a file" if where == "is-a-file" else "Not a directory") in warning
     assert blocker.read_text() == "not a directory"
 
 

@@ -512,5 +512,6 @@ def open_or_recover(
         warn(f"cache at {directory / DB_NAME} cannot be used ({describe(err)}); running without a cache")
         return None
     except OSError as err:
-        warn(f"cache directory {directory} is not writable ({err.strerror or err}); running without a cache")
+        reason = "it is a file" if directory.is_file() else (err.strerror or str(err))
+        warn(f"cache directory {directory} cannot be used ({reason}); running without a cache")
         return None
