@@ -113,6 +113,8 @@ def test_a_long_retry_after_gives_up_at_once_and_says_how_long(run, hub: StandIn
     "headers",
     [
         {"Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"},  # the HTTP-date form
+        {"Retry-After": "1e30"},  # longer than any clock can count
+        {"Retry-After": "inf"},
         {"RateLimit": '"api";r=0;t=300', "RateLimit-Policy": '"fixed window";"api";q=500;w=300'},  # the Hub's own
     ],
 )

@@ -83,6 +83,7 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 CONNECT_RETRIES = 1  # a connection that cannot even be opened is retried at most this often
 MAX_RESPONSE_BYTES = 64 * 2**20  # a page of 1,000 fully expanded rows is a few MB
 _TRUTHY = {"1", "true", "yes", "on"}
+_LONGEST_WAIT = 365 * 86400.0  # a Retry-After beyond this (or "inf") is read as "a year": we give up either way
 
 
 def env_offline() -> bool:
@@ -152,7 +153,7 @@ def _wait_hint(response: httpx2.Response) -> float | None:
             if when is not None:
                 seconds = (when.replace(tzinfo=when.tzinfo or UTC) - datetime.now(UTC)).total_seconds()
     if seconds is not None and not math.isnan(seconds):
-        return max(0.0, seconds)
+        return min(max(0.0, seconds), _LONGEST_WAIT)
     if response.status_code == 429:
         from huggingface_hub.utils import parse_ratelimit_headers
 
