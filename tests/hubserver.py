@@ -4,10 +4,12 @@ It implements what `/api/models` and `/api/models/ORG/NAME` do (see docs/data-pr
 notes this was written from): descending sorts, `filter` on tags, `pipeline_tag`, `author`,
 `search`, `num_parameters`, `inference_provider`, `limit`, the `expand` whitelist (and the 400 for
 properties a listing cannot expand), pages of at most 1,000 rows linked by a
-`Link: <URL>; rel="next"` header, 404 with `X-Error-Code: RepoNotFound`. It counts requests and can
-inject faults for the reliability tests: any status with any headers and body, a delay before the
-answer, a body that trickles in (`drip`), a body cut short of its Content-Length (`content_length`),
-only for some requests (`path_prefix`, `query_contains`). A client that hangs up is not an error.
+`Link: <URL>; rel="next"` header, 404 with `X-Error-Code: RepoNotFound`, and `inferenceProviderMapping`
+as a list in listings but a dict keyed by provider from `model_info` (huggingface_hub's `ModelInfo`
+reads both). It counts requests and can inject faults for the reliability tests: any status with
+any headers and body, a delay before the answer, a body that trickles in (`drip`), a body cut short
+of its Content-Length (`content_length`), only for some requests (`path_prefix`, `query_contains`).
+A client that hangs up is not an error.
 
 It is independent of hubradar's code on purpose: the tests check hubradar against the world, not
 against itself.
@@ -90,6 +92,7 @@ class StandInHub:
         self.token = token  # when set, requests without `Authorization: Bearer <token>` get 401
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        self.latency = 0.0  # seconds every answer waits, like a real network (benchmarks)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self.url = ""
@@ -130,6 +133,10 @@ class StandInHub:
     def listing_requests(self) -> list[Request]:
         return [r for r in self.requests if r.path == "/api/models"]
 
+    def info_requests(self) -> list[Request]:
+        """The `model_info` requests (`/api/models/ORG/NAME`)."""
+        return [r for r in self.requests if r.path.startswith("/api/models/")]
+
     def reset_log(self) -> None:
         with self._lock:
             self.requests.clear()
@@ -166,6 +173,8 @@ class StandInHub:
             fault = next((f for f in self.faults if f.matches(parts.path, parts.query)), None)
             if fault:
                 self.faults.remove(fault)
+        if self.latency:
+            time.sleep(self.latency)
         if fault:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -259,11 +268,14 @@ class StandInHub:
             self._error(handler, 404, "Repository not found", {"X-Error-Code": "RepoNotFound"})
             return
         expand = self._expand(query)
-        if not expand:
-            self._send(handler, 200, json.dumps(model).encode())
-            return
         allowed = LISTING_EXPANDABLE | INFO_ONLY
         if any(e not in allowed for e in expand):
             self._error(handler, 400, "invalid expand")
             return
-        self._send(handler, 200, json.dumps(self._shape(model, expand)).encode())
+        body = self._shape(model, expand) if expand else dict(model)
+        mapping = body.get("inferenceProviderMapping")
+        if isinstance(mapping, list):  # model_info keys the mapping by provider
+            body["inferenceProviderMapping"] = {
+                m["provider"]: {k: v for k, v in m.items() if k != "provider"} for m in mapping
+            }
+        self._send(handler, 200, json.dumps(body).encode())

@@ -522,7 +522,7 @@ class HubClient:
                 record: ModelRecord | None = self.model_info(model_id, expand)
             except ModelNotFound:
                 record = None
-            except (HubRateLimited, HubUnreachable, HubAuthError) as err:
+            except HubError as err:  # 429, unreachable, refused or rejected: the rest would fare no better
                 if not stop.is_set():
                     stop.set()
                     notice.append(str(err))

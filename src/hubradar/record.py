@@ -185,7 +185,11 @@ def _tags(value: Any) -> tuple[str, ...]:
 
 
 def _providers(value: Any) -> tuple[Provider, ...] | None:
-    """`inferenceProviderMapping`: a list in listings, a dict keyed by provider in `model_info`."""
+    """`inferenceProviderMapping`: a list in listings, a dict keyed by provider in `model_info`.
+
+    As in huggingface_hub's `ModelInfo`, the dict key names the provider (it wins over a
+    `provider` field inside the entry); `[]` means no provider, while a missing field stays None.
+    """
     if value is None:
         return None
     items: list[tuple[str | None, Any]]
@@ -199,7 +203,7 @@ def _providers(value: Any) -> tuple[Provider, ...] | None:
     for key, entry in items:
         if not isinstance(entry, dict):
             continue
-        name = _str(entry.get("provider")) or _str(key)
+        name = _str(key) or _str(entry.get("provider"))
         if name:
             out.append(
                 Provider(

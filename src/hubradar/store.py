@@ -410,6 +410,11 @@ class Store:
                 ],
             )
 
+    def lookups_since(self, moment: datetime) -> int:
+        """How many lookups were fetched from the Hub since `moment` (the request budget's ledger)."""
+        row = self.conn.execute("SELECT COUNT(*) FROM lookups WHERE fetched_at >= ?", (to_iso(moment),)).fetchone()
+        return int(row[0])
+
     # --- housekeeping ---------------------------------------------------------------------
 
     def prune(self, older_than: datetime) -> int:

@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UsageError
 from ..listing import Listing, get_listing
 from ..query import ListingQuery
 from ..render import Notifier, OutputFormat, emit
+from ..signals import DEFAULT_DEPTH, SIGNALS, SignalRequest, apply_signals
+from ..sizes import SizeFilter, filter_depth, scan_notice
 from ..tasks import PIPELINE_TAGS, closest_tasks
-from ..views import listing_view
+from ..views import listing_view, sized_listing
 from .options import (
     AuthorOpt,
     CacheDirOpt,
+    DepthOpt,
+    DerivativesOpt,
     EndpointOpt,
     FormatOpt,
+    IncludeUnknownOpt,
     LibraryOpt,
     LimitOpt,
     MaxAgeOpt,
+    MaxParamsOpt,
+    MinParamsOpt,
     OfflineOpt,
     QuietOpt,
     RefreshOpt,
     RetriesOpt,
     SearchOpt,
-    SortChoice,
-    SortOpt,
+    ServedOpt,
+    SizeOpt,
     TaskOpt,
     TimeoutOpt,
     TokenOpt,
+    TopSortChoice,
+    TopSortOpt,
     fetch_options,
+    size_filter,
 )
 
 TRENDING_HELP = """Models rising now, by the Hub's trending score.
@@ -40,6 +51,10 @@ Examples:
   hubradar trending --task text-generation --limit 10
 
   hubradar trending --author Qwen --format json
+
+  hubradar trending --size small --limit 10
+
+  hubradar trending --served --derivatives
 """
 
 TOP_HELP = """The most relied-on models, by downloads over the last 30 days (or --sort).
@@ -51,6 +66,10 @@ Examples:
   hubradar top --sort likes --library gguf
 
   hubradar top --sort all-time --format csv > top.csv
+
+  hubradar top --task text-generation --min-params 7B --max-params 70B
+
+  hubradar top --sort derivatives --depth 200 --task text-generation
 """
 
 
@@ -68,18 +87,32 @@ def run_listing(
     endpoint: str | None,
     timeout: float,
     retries: int | None = None,
+    signals: SignalRequest | None = None,
+    sizes: SizeFilter | None = None,
 ) -> Listing:
-    """Fetch (or serve from cache) a listing and print it; shared by `trending` and `top`."""
+    """Fetch (or serve from cache) a listing and print it; shared by `trending` and `top`.
+
+    A size filter looks deeper than the rows shown (`filter_depth`) and cuts to --limit after.
+    """
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, retries=retries, notify=notify)
-    listing = get_listing(query, options)
+    listing = get_listing(query, options, depth=filter_depth(query.limit) if sizes else 0)
     if not listing.records and query.task and query.task not in PIPELINE_TAGS:
         suggestions = closest_tasks(query.task)
         hint = f"; closest known pipeline tags: {', '.join(suggestions)}" if suggestions else ""
         raise UsageError(f"--task {query.task!r} matches no models{hint}")
     if query.sort == "all-time":
         notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
-    emit(listing_view(listing, title), fmt)
+    kept = None
+    if sizes is not None:  # the first --limit (or --depth) models of the size asked for, in the Hub's order
+        kept = sized_listing(listing, sizes)
+        notify(scan_notice(kept, query.sort))
+        listing = replace(listing, records=[row.record for row in kept.rows])
+    signals = signals or SignalRequest(limit=query.limit)
+    listing = apply_signals(listing, signals, options)
+    view = listing_view(listing, title, signals=signals.shown, sized=kept)
+    view.meta["query"].update(signals.describe())
+    emit(view, fmt)
     return listing
 
 
@@ -88,7 +121,13 @@ def trending(
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
+    served: ServedOpt = False,
+    size: SizeOpt = None,
+    min_params: MinParamsOpt = None,
+    max_params: MaxParamsOpt = None,
+    include_unknown: IncludeUnknownOpt = False,
     limit: LimitOpt = 20,
+    derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -100,19 +139,31 @@ def trending(
     retries: RetriesOpt = 3,
     quiet: QuietOpt = False,
 ) -> None:
-    query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit)
-    run_listing(query, fmt=fmt, notify=Notifier(quiet), title="Trending on the Hub", max_age=max_age,
+    notify = Notifier(quiet)
+    sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
+                        notify=notify)
+    query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit,
+                         inference_provider="all" if served else None)
+    run_listing(query, fmt=fmt, notify=notify, title="Trending on the Hub", max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout, retries=retries)
+                timeout=timeout, retries=retries, signals=SignalRequest(derivatives=derivatives, limit=limit),
+                sizes=sizes)
 
 
 def top(
-    sort: SortOpt = SortChoice.downloads,
+    sort: TopSortOpt = TopSortChoice.downloads,
     task: TaskOpt = None,
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
+    served: ServedOpt = False,
+    size: SizeOpt = None,
+    min_params: MinParamsOpt = None,
+    max_params: MaxParamsOpt = None,
+    include_unknown: IncludeUnknownOpt = False,
     limit: LimitOpt = 20,
+    depth: DepthOpt = None,
+    derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -124,12 +175,25 @@ def top(
     retries: RetriesOpt = 3,
     quiet: QuietOpt = False,
 ) -> None:
-    query = ListingQuery(sort=sort.value, task=task, author=author, search=search, library=library, limit=limit)
+    notify = Notifier(quiet)
+    sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
+                        notify=notify)
+    signal = sort.value if sort.value in SIGNALS else None  # ranked here over the top --depth by downloads
+    if depth is not None and signal is None:
+        raise UsageError("--depth applies only with --sort providers or --sort derivatives")
+    rank_depth = max(depth or DEFAULT_DEPTH, limit)
+    query = ListingQuery(sort="downloads" if signal else sort.value, task=task, author=author, search=search,
+                         library=library, limit=rank_depth if signal else limit,
+                         inference_provider="all" if served else None)
     titles = {"downloads": "Most downloaded (30 days)", "likes": "Most liked", "trending": "Trending on the Hub",
-              "all-time": "Most downloaded (all time)"}
-    run_listing(query, fmt=fmt, notify=Notifier(quiet), title=titles[sort.value], max_age=max_age,
+              "all-time": "Most downloaded (all time)",
+              "providers": f"Most served (live inference providers, top {rank_depth} by downloads)",
+              "derivatives": f"Most built on (derivative models, top {rank_depth} by downloads)"}
+    run_listing(query, fmt=fmt, notify=notify, title=titles[sort.value], max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout, retries=retries)
+                timeout=timeout, retries=retries,
+                signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth),
+                sizes=sizes)
 
 
 trending.__doc__ = TRENDING_HELP

@@ -14,10 +14,13 @@ import typer
 
 from ..listing import FetchOptions
 from ..render import Notifier, OutputFormat
+from ..signals import SIGNALS
+from ..sizes import SizeBand, SizeFilter
 from ..units import parse_duration
 
 FETCH = "Fetching and cache"
 FILTERS = "Filters"
+SIZES = "Sizes"
 OUTPUT = "Output"
 
 
@@ -32,6 +35,32 @@ SortOpt = Annotated[
     SortChoice,
     typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
                  help="downloads (30 days), likes, trending, or all-time downloads."),
+]
+
+
+# `top`'s sorts: the Hub's (SortChoice), plus the signals it ranks over the top --depth by downloads.
+TopSortChoice = StrEnum("TopSortChoice", [(c.name, c.value) for c in SortChoice] + [(s, s) for s in SIGNALS])
+
+
+TopSortOpt = Annotated[
+    TopSortChoice,
+    typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
+                 help="downloads (30 days), likes, trending, all-time downloads, or providers (live inference "
+                      "providers) / derivatives (models built on it) among the top --depth by downloads."),
+]
+DepthOpt = Annotated[
+    int | None,
+    typer.Option("--depth", min=1, max=1000, rich_help_panel=OUTPUT, show_default="100",
+                 help="With --sort providers|derivatives: how many of the most downloaded to rank."),
+]
+ServedOpt = Annotated[
+    bool, typer.Option("--served", help="Only models served by at least one live inference provider.",
+                       rich_help_panel=FILTERS)
+]
+DerivativesOpt = Annotated[
+    bool,
+    typer.Option("--derivatives", rich_help_panel=OUTPUT,
+                 help="Add a derivatives column: models built on each one (one Hub request per model, cached a day)."),
 ]
 FormatOpt = Annotated[
     OutputFormat,
@@ -56,6 +85,26 @@ LibraryOpt = Annotated[
     str | None,
     typer.Option("--library", help="Only models of this library (transformers, gguf, mlx, ...).",
                  rich_help_panel=FILTERS),
+]
+SizeOpt = Annotated[
+    SizeBand | None,
+    typer.Option("--size", case_sensitive=False, rich_help_panel=SIZES,
+                 help="Size band: tiny (under 1B), small (1–9B), medium (10–99B), large (100B and over)."),
+]
+MinParamsOpt = Annotated[
+    str | None,
+    typer.Option("--min-params", metavar="SIZE", rich_help_panel=SIZES,
+                 help="At least this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+]
+MaxParamsOpt = Annotated[
+    str | None,
+    typer.Option("--max-params", metavar="SIZE", rich_help_panel=SIZES,
+                 help="At most this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+]
+IncludeUnknownOpt = Annotated[
+    bool,
+    typer.Option("--include-unknown", rich_help_panel=SIZES,
+                 help="Keep models of unknown size when filtering by size (left out by default)."),
 ]
 MaxAgeOpt = Annotated[
     str,
@@ -123,3 +172,19 @@ def fetch_options(
         hub=HubSettings.from_env(endpoint=endpoint, token=token, timeout=timeout, retries=retries, offline=offline),
         notify=notify,
     )
+
+
+def size_filter(
+    *,
+    size: SizeBand | None,
+    min_params: str | None,
+    max_params: str | None,
+    include_unknown: bool,
+    notify: Notifier,
+) -> SizeFilter | None:
+    """Turn the size flags into a `SizeFilter` (UsageError on bad sizes), None when none is given."""
+    flt = SizeFilter.build(size=size, min_params=min_params, max_params=max_params,
+                           include_unknown=include_unknown)
+    if flt is None and include_unknown:
+        notify("--include-unknown does nothing without --size, --min-params or --max-params")
+    return flt
