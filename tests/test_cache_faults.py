@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import hub_models, quick_options
+from conftest import FIXTURES, hub_models, quick_options
 from hubradar.listing import FetchOptions, get_listing
 from hubradar.query import ListingQuery
 from hubradar.record import ModelRecord
@@ -309,3 +309,48 @@ def test_a_hubradar_killed_mid_write_leaves_a_consistent_cache(run, tmp_path: Pa
     result = run("top", "--limit", "1500", "--offline", "--format", "json")
     assert result.code == 0 and result.err == ""
     assert result.json()["source"] == "cache" and len(result.json()["rows"]) == 1500
+
+
+# --- the lookup cache (derivatives) -------------------------------------------------------------
+
+
+def _serving(hub: StandInHub) -> dict[str, int | None]:
+    """Serve the models that carry derivative counts; returns id -> childrenModelCount."""
+    hub.models = json.loads((FIXTURES / "hub" / "serving-2026-08-21.json").read_text())
+    return {m["id"]: m.get("childrenModelCount") for m in hub.models}
+
+
+def test_a_damaged_lookup_row_costs_the_cache_not_the_derivatives(run, hub: StandInHub, _isolated: Path) -> None:
+    children = _serving(hub)
+    assert run("top", "--limit", "5", "--derivatives").code == 0
+    conn = sqlite3.connect(_isolated / DB)
+    conn.execute("UPDATE lookups SET data = '{\"id\": '")
+    conn.commit()
+    conn.close()
+    result = run("top", "--limit", "5", "--derivatives", "--format", "json")
+    assert result.code == 0, result.err
+    assert [r["derivatives"] for r in result.json()["rows"]] == [children[r["id"]] for r in result.json()["rows"]]
+    [warning] = result.err.splitlines()
+    assert "cannot be read" in warning and "moved it to" in warning
+    again = run("top", "--limit", "5", "--derivatives", "--format", "json")
+    assert again.err == "" and again.json()["rows"] == result.json()["rows"]  # the rebuilt cache holds them
+
+
+def test_a_locked_cache_costs_the_lookup_cache_not_the_derivatives(hub: StandInHub, _isolated: Path) -> None:
+    from hubradar.signals import with_derivatives
+
+    children = _serving(hub)
+    listing = get_listing(TOP, quick_options(hub.url, [], _isolated))
+    notices: list[str] = []
+    holder = sqlite3.connect(_isolated / DB, isolation_level=None)
+    try:
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        options = quick_options(hub.url, notices, _isolated)
+        options.cache_wait = 0.2
+        records = with_derivatives(listing.records, options)
+    finally:
+        holder.close()
+    assert [r.children_count for r in records] == [children[r.id] for r in records]
+    [warning] = notices
+    assert "another process holds its lock" in warning

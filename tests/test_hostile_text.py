@@ -36,6 +36,7 @@ UNSAFE_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\ufeff\ud800-\udfff\U000e0000-\U000e007f]"
 )
 HOSTILE_ID = "acme/名前-model"
+PROVIDER = "\x1b[31mevil\u202e-provider [bold]"
 
 
 @pytest.fixture
@@ -43,7 +44,8 @@ def hostile(hub: StandInHub) -> StandInHub:
     """The stand-in Hub with two models full of hostile text at the top of the trending listing."""
     base = hub_models()[0]
     hub.models.append(dict(base, id="acme/hostile", author=AUTHOR, pipeline_tag=TASK, library_name=LIBRARY,
-                           tags=TAGS, trendingScore=10**6))
+                           tags=TAGS, trendingScore=10**6,
+                           inferenceProviderMapping=[{"provider": PROVIDER, "status": "live", "task": TASK}]))
     hub.models.append(dict(base, id=HOSTILE_ID, author="acme", pipeline_tag="text-generation", tags=[],
                            trendingScore=10**6 - 1))
     return hub
@@ -69,7 +71,7 @@ def test_json_keeps_the_exact_text_and_escapes_what_a_terminal_would_act_on(run,
     assert not UNSAFE_RE.search(result.out)
     row = next(r for r in result.json()["rows"] if r["id"] == "acme/hostile")
     assert row["tags"] == _expected_tags()
-    assert (row["author"], row["task"], row["library"]) == (AUTHOR, TASK, LIBRARY)
+    assert (row["author"], row["task"], row["library"], row["providers"]) == (AUTHOR, TASK, LIBRARY, [PROVIDER])
 
 
 def test_csv_is_valid_whatever_the_text(run, hostile: StandInHub) -> None:
@@ -84,6 +86,7 @@ def test_csv_is_valid_whatever_the_text(run, hostile: StandInHub) -> None:
     row = next(r for r in rows if r["id"] == "acme/hostile")
     assert row["tags"] == clean(";".join(_expected_tags()))
     assert (row["author"], row["task"], row["library"]) == (clean(AUTHOR), TASK, LIBRARY)
+    assert row["providers"] == clean(PROVIDER)
     assert row["tags"].split(";")[3] == 'comma,and "quotes"'
 
 
