@@ -7,6 +7,7 @@ anything else is a bug: one line too, and the traceback with HUBRADAR_DEBUG=1.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -72,9 +73,17 @@ def _is_cli_error(err: Exception) -> bool:
     return hasattr(err, "exit_code") and callable(getattr(err, "format_message", None))
 
 
+def _tolerant_streams() -> None:
+    """A model name the terminal's encoding cannot show becomes `?`, not a crash (LANG=C, cp1252)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the app, turn expected errors into one line and an exit code."""
     code = 0
+    _tolerant_streams()
     try:
         result = app(args=list(argv) if argv is not None else None, prog_name="hubradar", standalone_mode=False)
         code = result if isinstance(result, int) else 0

@@ -18,12 +18,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple, TextIO
+from urllib.parse import quote
 
 from .record import parse_time
 from .units import human_age, human_count, human_params
 
 HUB_URL = "https://huggingface.co"
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# What a terminal (or an editor showing a CSV) would act on instead of showing: C0/C1 controls (ESC
+# starts escape sequences; 0x9b is an 8-bit CSI), zero-width and bidi controls (which reorder what is
+# shown), invisible format characters and Unicode tag characters (which hide text), and lone
+# surrogates (which cannot be written as UTF-8 at all).
+_INVISIBLE = (
+    r"\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    r"\U000e0000-\U000e007f"
+)
+_CONTROL_RE = re.compile(rf"[\x00-\x1f{_INVISIBLE}]")
+_JSON_UNSAFE_RE = re.compile(f"[{_INVISIBLE}]")  # json.dumps escapes \x00-\x1f itself
 
 
 class OutputFormat(StrEnum):
@@ -39,7 +49,21 @@ Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "l
 def clean(text: Any) -> str:
     """Text safe to show in a terminal: no control, escape or bidi characters, one line."""
     value = "" if text is None else str(text)
-    return _CONTROL_RE.sub("", value.replace("\n", " ").replace("\t", " "))
+    return _CONTROL_RE.sub("", value.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def hub_link(model_id: Any) -> str:
+    """The model's page, percent-encoded: an id cannot end a Markdown link or a terminal hyperlink."""
+    return f"{HUB_URL}/{quote(clean(model_id), safe='/')}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """`\\uXXXX` (a surrogate pair beyond the BMP): the same JSON string, inert in a terminal."""
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 @dataclass
@@ -78,13 +102,15 @@ def format_cell(value: Any, kind: Kind, now: datetime | None) -> str:
     """The human text of one cell (tables and Markdown)."""
     if value is None or value == "":
         return "-"
+    if kind in ("count", "params") and not isinstance(value, int | float):
+        return clean(value)
     if kind == "count":
         return human_count(value)
     if kind == "params":
         return human_params(value)
     if kind == "age":
         moment = parse_time(value) if isinstance(value, str) else value
-        return human_age(moment, now) if now else str(value)
+        return human_age(moment, now) if now and isinstance(moment, datetime) else clean(value)
     if kind == "score":
         return human_count(round(value)) if isinstance(value, int | float) else clean(value)
     if kind == "pct":
@@ -122,17 +148,22 @@ def to_json(view: View) -> str:
     payload = {**view.meta, "rows": view.rows}
     for section in view.extra_sections:
         payload.update(section.meta)
-    return json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False)
+    text = json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False)
+    # Unsafe characters can only occur inside JSON strings: escaping them keeps the value exact.
+    return _JSON_UNSAFE_RE.sub(_json_escape, text)
 
 
 def _csv_value(value: Any) -> Any:
+    """One CSV cell: numbers as they are, text as the table shows it (one line, nothing unsafe)."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
+        return clean(";".join(str(v) for v in value))
     if isinstance(value, dict):
-        return json.dumps(value, default=_json_default)
-    return value
+        return clean(json.dumps(value, default=_json_default, ensure_ascii=False))
+    if isinstance(value, bool | int | float):
+        return value
+    return clean(value)
 
 
 def to_csv(view: View) -> str:
@@ -147,9 +178,13 @@ def to_csv(view: View) -> str:
     return buffer.getvalue()
 
 
+_MD_SPECIAL_RE = re.compile(r"([\\|\[\]*_`~])")
+
+
 def md_escape(text: str) -> str:
-    """Text safe inside a Markdown table cell: no column breaks, no raw HTML for wikis that render it."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    """Text that Markdown shows as written: markup, links and cell breaks (`|`) backslash-escaped, and
+    `<`/`>` as entities, since wikis that render raw HTML do not all honour a backslash before a tag."""
+    return _MD_SPECIAL_RE.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_markdown(view: View) -> str:
@@ -167,7 +202,7 @@ def to_markdown(view: View) -> str:
                 for col in part.columns:
                     text = md_escape(format_cell(row.get(col.key), col.kind, part.now))
                     if col.kind == "id" and row.get(col.key):
-                        text = f"[{text}]({HUB_URL}/{row[col.key]})"
+                        text = f"[{text}]({hub_link(row[col.key])})"
                     cells.append(text)
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
@@ -187,7 +222,7 @@ def _rich_table(view: View, width: int) -> Any:
     columns, id_width, text_width = fit_columns(view, width)
     short_ids = {c.key: shorten_ids((format_cell(r.get(c.key), c.kind, view.now) for r in view.rows), id_width)
                  for c in columns if c.kind == "id"}
-    table = Table(title=clean(view.title) if view.title else None, box=box.SIMPLE_HEAD, pad_edge=False,
+    table = Table(title=Text(clean(view.title)) if view.title else None, box=box.SIMPLE_HEAD, pad_edge=False,
                   expand=False, title_justify="left", show_edge=False)
     for col in columns:
         table.add_column(col.header, justify=col.justify, no_wrap=True, overflow="ellipsis",
@@ -198,7 +233,7 @@ def _rich_table(view: View, width: int) -> Any:
         for col in columns:
             text = format_cell(row.get(col.key), col.kind, view.now)
             if col.kind == "id" and row.get(col.key):
-                link = Style(link=f"{HUB_URL}/{row[col.key]}")
+                link = Style(link=hub_link(row[col.key]))
                 cells.append(Text(short_ids[col.key][text], style=link))
             elif col.kind in ("id", "list", "text"):
                 width = id_width if col.kind == "id" else text_width

@@ -28,10 +28,11 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Literal
 
+from .cache import Cache
 from .hub import HubClient, env_offline
 from .listing import FetchOptions, Listing
 from .record import ModelRecord
-from .store import Store, now_utc, open_or_recover
+from .store import Store, now_utc
 
 Signal = Literal["providers", "derivatives"]
 Adoption = Literal["downloads", "derivatives", "providers"]
@@ -111,13 +112,15 @@ def with_derivatives(
     notify = options.notify
     ids = list(dict.fromkeys(r.id for r in records if r.children_count is None))
     found: dict[str, int | None] = {}
-    store = open_or_recover(options.cache_dir, notify) if ids else None
+    cache = Cache(options.cache_dir, notify, busy_timeout=options.cache_wait) if ids else None
     try:
         missing = ids
-        if store is not None and not options.refresh:
+        if cache is not None and not options.refresh:
             missing = []
             for model_id in ids:
-                hit, cached = store.get_lookup(model_id, DERIVATIVES_EXPAND, LOOKUP_MAX_AGE)
+                hit, cached = cache.read(
+                    lambda store, mid=model_id: store.get_lookup(mid, DERIVATIVES_EXPAND, LOOKUP_MAX_AGE), (False, None)
+                )
                 if hit:
                     found[model_id] = cached.children_count if cached else None
                 else:
@@ -127,21 +130,21 @@ def with_derivatives(
             notify(f"derivatives unknown for {len(missing)} models: not looked up in the last day, "
                    "and the Hub is not being asked (offline or unreachable)")
         elif missing:
-            allowed = budget_left(store)
+            allowed = cache.read(budget_left, REQUEST_BUDGET) if cache is not None else REQUEST_BUDGET
             ask = missing[:allowed]
             if len(ask) < len(missing):
                 notify(f"derivatives unknown for {len(missing) - len(ask)} models: the Hub allows about 500 "
                        "requests per 5 minutes and the recent lookups used that up; run again in a few minutes")
             if ask:
                 results, stopped = HubClient(settings).model_infos(ask, [DERIVATIVES_EXPAND], workers=workers)
-                if store is not None and results:
-                    store.put_lookups(DERIVATIVES_EXPAND, results.items())
+                if cache is not None and results:
+                    cache.write(lambda store: store.put_lookups(DERIVATIVES_EXPAND, results.items()))
                 found.update({mid: (rec.children_count if rec else None) for mid, rec in results.items()})
                 if stopped:
                     notify(f"derivatives: {stopped}; the rest are shown as unknown")
     finally:
-        if store is not None:
-            store.close()
+        if cache is not None:
+            cache.close()
     return [replace(r, children_count=found[r.id]) if r.id in found else r for r in records]
 
 

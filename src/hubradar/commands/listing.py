@@ -29,6 +29,7 @@ from .options import (
     OfflineOpt,
     QuietOpt,
     RefreshOpt,
+    RetriesOpt,
     SearchOpt,
     ServedOpt,
     SizeOpt,
@@ -86,6 +87,7 @@ def run_listing(
     token: str | None,
     endpoint: str | None,
     timeout: float,
+    retries: int | None = None,
     signals: SignalRequest | None = None,
     sizes: SizeFilter | None = None,
 ) -> Listing:
@@ -94,7 +96,7 @@ def run_listing(
     A size filter looks deeper than the rows shown (`filter_depth`) and cuts to --limit after.
     """
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, notify=notify,
+                            token=token, endpoint=endpoint, timeout=timeout, retries=retries, notify=notify,
                             spinner=fmt is OutputFormat.table)
     listing = get_listing(query, options, depth=filter_depth(query.limit) if sizes else 0)
     check_task(listing)
@@ -133,6 +135,7 @@ def trending(
     token: TokenOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 10.0,
+    retries: RetriesOpt = 3,
     quiet: QuietOpt = False,
 ) -> None:
     notify = Notifier(quiet)
@@ -142,7 +145,8 @@ def trending(
                          inference_provider="all" if served else None)
     run_listing(query, fmt=fmt, notify=notify, title="Trending on the Hub", max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout, signals=SignalRequest(derivatives=derivatives, limit=limit), sizes=sizes)
+                timeout=timeout, retries=retries, signals=SignalRequest(derivatives=derivatives, limit=limit),
+                sizes=sizes)
 
 
 def top(
@@ -167,6 +171,7 @@ def top(
     token: TokenOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 10.0,
+    retries: RetriesOpt = 3,
     quiet: QuietOpt = False,
 ) -> None:
     notify = Notifier(quiet)
@@ -185,7 +190,7 @@ def top(
               "derivatives": f"Most built on (derivative models, top {rank_depth} by downloads)"}
     run_listing(query, fmt=fmt, notify=notify, title=titles[sort.value], max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout,
+                timeout=timeout, retries=retries,
                 signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth),
                 sizes=sizes)
 

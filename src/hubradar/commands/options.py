@@ -148,7 +148,13 @@ EndpointOpt = Annotated[
 ]
 TimeoutOpt = Annotated[
     float,
-    typer.Option("--timeout", min=0.1, help="Seconds to wait for each Hub request.", rich_help_panel=FETCH),
+    typer.Option("--timeout", min=0.1, max=3600, help="Seconds to wait for each Hub response, body included.",
+                 rich_help_panel=FETCH),
+]
+RetriesOpt = Annotated[
+    int,
+    typer.Option("--retries", min=0, max=20, rich_help_panel=FETCH,
+                 help="Retries after a 429, 5xx, timeout or dropped connection (within 20 s; then the cache answers)."),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No notices on stderr (errors are still shown).", rich_help_panel=OUTPUT)
@@ -165,6 +171,7 @@ def fetch_options(
     endpoint: str | None,
     timeout: float,
     notify: Notifier,
+    retries: int | None = None,
     spinner: bool = False,
 ) -> FetchOptions:
     """Turn the shared fetch flags into `FetchOptions` (validating --max-age).
@@ -181,7 +188,7 @@ def fetch_options(
         refresh=refresh,
         offline=offline,
         cache_dir=cache_dir,
-        hub=HubSettings.from_env(endpoint=endpoint, token=token, timeout=timeout, offline=offline),
+        hub=HubSettings.from_env(endpoint=endpoint, token=token, timeout=timeout, retries=retries, offline=offline),
         notify=notify,
         progress=show_spinner if spinner and not notify.quiet else no_progress,
     )
