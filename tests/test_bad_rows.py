@@ -91,7 +91,7 @@ def test_a_table_of_odd_rows_shows_unknowns_as_dashes(run, hub: StandInHub) -> N
     result = run("trending", "--limit", "50")
     assert result.code == 0
     line = next(line for line in result.out.splitlines() if "acme/nulls" in line)
-    assert line.split()[-4:] == ["-", "-", "-", "-"]
+    assert line.split()[-5:] == ["-", "-", "-", "-", "unknown-size"]  # likes, providers, age unknown; flagged
 
 
 def test_a_mostly_unreadable_listing_is_not_cached_as_good(run, hub: StandInHub, _isolated: Path) -> None:

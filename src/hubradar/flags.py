@@ -79,7 +79,8 @@ def flags_for(record: ModelRecord, context: FlagContext) -> list[str]:
 
 def legend_line(used: Iterable[str]) -> str | None:
     """`Flags: new = …; spike = …` for the flags that appear, or None when none do."""
-    present = [f for f in ORDER if f in set(used)]
+    used = set(used)  # may be a generator: read it once
+    present = [f for f in ORDER if f in used]
     if not present:
         return None
     return "Flags: " + "; ".join(f"{f} = {LEGEND[f]}" for f in present)

@@ -6,6 +6,8 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
+from .flags import FlagContext, flags_for, legend_line
+from .lineage import Lineage
 from .listing import Listing
 from .query import rank
 from .render import Column, View
@@ -23,13 +25,14 @@ LISTING_COLUMNS = [
     Column("trending_score", "trending", "score", priority=1),
     Column("downloads", "downloads", "count"),
     Column("likes", "likes", "count", priority=1),
-    Column("provider_count", "providers", "count", priority=2),
+    Column("provider_count", "providers", "count", priority=3),
     Column("created_at", "age", "age", priority=2),
+    Column("flags", "flags", "list", priority=1),
 ]
 SOURCE_TEXT = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
 LISTING_KEYS = ["rank", "id", "author", "task", "library", "params", "params_source", "active_params",
                 "size_band", "band_rank", "trending_score", "downloads", "likes", "created_at", "tags",
-                "providers", "provider_count"]
+                "providers", "provider_count", "flags"]
 # Only with --derivatives or --sort derivatives: one Hub request per row, so never by default.
 DERIVATIVES_COLUMN = Column("derivatives", "derivatives", "count")
 SIGNAL_KEYS = {"providers": "provider_count", "derivatives": "derivatives"}
@@ -106,8 +109,10 @@ def listing_view(listing: Listing, title: str | None = None, *, signals: Collect
     `sized` is the size-filtered listing `listing.records` were cut from, when a size filter was asked for.
     """
     columns, rows, keys = _with_signals(listing, signals, sized)
+    add_flags(listing, rows)
     fetched = f"{listing.fetched_at:%Y-%m-%d %H:%M} UTC"
     footnote = unknown_footnote(sized) if sized is not None else None
+    legend = legend_line(flag for row in rows for flag in row["flags"])
     return View(
         columns=columns,
         rows=rows,
@@ -115,10 +120,20 @@ def listing_view(listing: Listing, title: str | None = None, *, signals: Collect
         title=title,
         notes=[f"{len(listing.records)} models {SOURCE_TEXT[listing.source]}, fetched {fetched}; "
                "downloads are the last 30 days", *(SIGNAL_NOTES[s] for s in signals),
-               *([footnote] if footnote else [])],
+               *([footnote] if footnote else []), *([legend] if legend else [])],
         now=now_utc(),
         csv_keys=keys,
     )
+
+
+def add_flags(listing: Listing, rows: list[dict[str, Any]]) -> None:
+    """Give every row its `flags`: judged at the listing's own time, with lineage from its whole pool."""
+    lineage = Lineage(listing.pool or listing.records)
+    by_id = {r.id: r for r in listing.records}
+    for row in rows:
+        record = by_id[row["id"]]
+        context = FlagContext(listing.fetched_at, lineage.family_root(record.id), row.get("params") is not None)
+        row["flags"] = flags_for(record, context)
 
 
 def _with_signals(
