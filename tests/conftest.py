@@ -6,10 +6,14 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from hubserver import StandInHub
+
+if TYPE_CHECKING:
+    from hubradar.listing import FetchOptions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HUB_DAY = "2026-08-21"
@@ -18,6 +22,19 @@ HUB_DAY = "2026-08-21"
 def hub_models(day: str = HUB_DAY) -> list[dict]:
     """One day of real Hub captures, in the Hub's own JSON shape."""
     return json.loads((FIXTURES / "hub" / f"models-{day}.json").read_text())
+
+
+def quick_options(url: str, notices: list[str], cache_dir: Path | None = None, **settings: Any) -> FetchOptions:
+    """Library-API fetch options for `url` with small retry waits (the CLI's defaults are for people).
+
+    Always fetches (refresh); notices are collected in `notices`.
+    """
+    from hubradar.hub import HubSettings
+    from hubradar.listing import FetchOptions
+
+    settings.setdefault("base_wait", 0.01)
+    return FetchOptions(refresh=True, cache_dir=cache_dir, notify=notices.append,
+                        hub=HubSettings(endpoint=url, **settings))
 
 
 @pytest.fixture(autouse=True)

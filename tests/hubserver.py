@@ -4,8 +4,12 @@ It implements what `/api/models` and `/api/models/ORG/NAME` do (see docs/data-pr
 notes this was written from): descending sorts, `filter` on tags, `pipeline_tag`, `author`,
 `search`, `num_parameters`, `inference_provider`, `limit`, the `expand` whitelist (and the 400 for
 properties a listing cannot expand), pages of at most 1,000 rows linked by a
-`Link: <URL>; rel="next"` header, 404 with `X-Error-Code: RepoNotFound`. It counts requests and can
-inject faults (status codes with headers, delays, broken bodies) for the reliability tests.
+`Link: <URL>; rel="next"` header, 404 with `X-Error-Code: RepoNotFound`, and `inferenceProviderMapping`
+as a list in listings but a dict keyed by provider from `model_info` (huggingface_hub's `ModelInfo`
+reads both). It counts requests and can inject faults for the reliability tests: any status with
+any headers and body, a delay before the answer, a body that trickles in (`drip`), a body cut short
+of its Content-Length (`content_length`), only for some requests (`path_prefix`, `query_contains`).
+A client that hangs up is not an error.
 
 It is independent of hubradar's code on purpose: the tests check hubradar against the world, not
 against itself.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -39,13 +44,22 @@ _SIZE_RE = re.compile(r"^(\d+(?:\.\d+)?)([KMBT]?)$", re.IGNORECASE)
 
 @dataclass
 class Fault:
-    """One injected answer: a status (with headers and body), a delay, or a broken body."""
+    """One injected answer: a status (with headers and body), a delay, or a broken body.
+
+    Faults are used once each, first come first served, by the first request they match.
+    """
 
     status: int = 503
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b'{"error": "Service Unavailable"}'
-    delay: float = 0.0
-    path_prefix: str = ""  # only requests whose path starts with this
+    delay: float = 0.0  # seconds before the status line
+    path_prefix: str = "/api/models"  # only requests whose path starts with this
+    query_contains: str = ""  # only requests whose raw query string contains this (e.g. "cursor=1000")
+    drip: float = 0.0  # send the body in 16 pieces, this many seconds apart
+    content_length: int | None = None  # announce this length (more than the body: a truncated answer)
+
+    def matches(self, path: str, query: str) -> bool:
+        return path.startswith(self.path_prefix) and self.query_contains in query
 
 
 @dataclass
@@ -78,6 +92,7 @@ class StandInHub:
         self.token = token  # when set, requests without `Authorization: Bearer <token>` get 401
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        self.latency = 0.0  # seconds every answer waits, like a real network (benchmarks)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self.url = ""
@@ -94,7 +109,13 @@ class StandInHub:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # A client that hung up mid-answer (a timeout test) must not print into the test's stderr.
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(request, client_address)
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -112,6 +133,10 @@ class StandInHub:
     def listing_requests(self) -> list[Request]:
         return [r for r in self.requests if r.path == "/api/models"]
 
+    def info_requests(self) -> list[Request]:
+        """The `model_info` requests (`/api/models/ORG/NAME`)."""
+        return [r for r in self.requests if r.path.startswith("/api/models/")]
+
     def reset_log(self) -> None:
         with self._lock:
             self.requests.clear()
@@ -119,14 +144,22 @@ class StandInHub:
     # --- serving --------------------------------------------------------------------------
 
     def _send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes,
-              headers: dict[str, str] | None = None) -> None:
+              headers: dict[str, str] | None = None, *, drip: float = 0.0,
+              content_length: int | None = None) -> None:
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(body)))
+        handler.send_header("Content-Length", str(len(body) if content_length is None else content_length))
         for key, value in (headers or {}).items():
             handler.send_header(key, value)
         handler.end_headers()
-        handler.wfile.write(body)
+        if not drip:
+            handler.wfile.write(body)
+            return
+        step = max(1, -(-len(body) // 16))
+        for start in range(0, len(body), step):
+            handler.wfile.write(body[start:start + step])
+            handler.wfile.flush()
+            time.sleep(drip)
 
     def _error(self, handler: BaseHTTPRequestHandler, status: int, message: str,
                headers: dict[str, str] | None = None) -> None:
@@ -137,13 +170,16 @@ class StandInHub:
         query = parse_qs(parts.query, keep_blank_values=True)
         with self._lock:
             self.requests.append(Request(parts.path, query, dict(handler.headers)))
-            fault = next((f for f in self.faults if parts.path.startswith(f.path_prefix)), None)
+            fault = next((f for f in self.faults if f.matches(parts.path, parts.query)), None)
             if fault:
                 self.faults.remove(fault)
+        if self.latency:
+            time.sleep(self.latency)
         if fault:
             if fault.delay:
                 time.sleep(fault.delay)
-            self._send(handler, fault.status, fault.body, fault.headers)
+            self._send(handler, fault.status, fault.body, fault.headers, drip=fault.drip,
+                       content_length=fault.content_length)
             return
         if self.token and handler.headers.get("Authorization") != f"Bearer {self.token}":
             self._error(handler, 401, "Invalid credentials in Authorization header")
@@ -232,21 +268,14 @@ class StandInHub:
             self._error(handler, 404, "Repository not found", {"X-Error-Code": "RepoNotFound"})
             return
         expand = self._expand(query)
-        if not expand:
-            self._send(handler, 200, json.dumps(model).encode())
-            return
         allowed = LISTING_EXPANDABLE | INFO_ONLY
         if any(e not in allowed for e in expand):
             self._error(handler, 400, "invalid expand")
             return
-        shaped = self._shape(model, expand)
-        if "childrenModelCount" in expand and "childrenModelCount" not in model:
-            shaped["childrenModelCount"] = self._children(model["id"])
-        self._send(handler, 200, json.dumps(shaped).encode())
-
-    def _children(self, model_id: str) -> int:
-        """What the Hub counts as a model's children: models whose lineage tags name it as a base."""
-        suffix = ":" + model_id.lower()
-        return sum(1 for m in self.models
-                   if any(t.lower().startswith("base_model:") and t.lower().endswith(suffix)
-                          for t in m.get("tags") or []))
+        body = self._shape(model, expand) if expand else dict(model)
+        mapping = body.get("inferenceProviderMapping")
+        if isinstance(mapping, list):  # model_info keys the mapping by provider
+            body["inferenceProviderMapping"] = {
+                m["provider"]: {k: v for k, v in m.items() if k != "provider"} for m in mapping
+            }
+        self._send(handler, 200, json.dumps(body).encode())

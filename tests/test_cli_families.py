@@ -167,7 +167,16 @@ def _model(model_id: str, downloads: int, *, parent: str | None = None, relation
             "createdAt": "2026-08-01T00:00:00.000Z", "tags": tags}
 
 
-TREE = [
+def _with_children(models: list[dict]) -> list[dict]:
+    """Give every model the Hub's `childrenModelCount`: how many models' lineage tags name it."""
+    def count(model_id: str) -> int:
+        suffix = ":" + model_id.lower()
+        return sum(1 for m in models if any(t.lower().startswith("base_model:") and t.lower().endswith(suffix)
+                                            for t in m["tags"]))
+    return [dict(m, childrenModelCount=count(m["id"])) for m in models]
+
+
+TREE = _with_children([
     _model("acme/Base-7B", 1000),
     _model("acme/Base-7B-GGUF", 150),  # no lineage metadata: found by name
     _model("q1/Base-7B-GGUF", 400, parent="acme/Base-7B"),
@@ -179,7 +188,7 @@ TREE = [
     _model("x/Base-Adapter", 20, parent="acme/Base-7B", relation="adapter"),
     _model("m/Merge-7B", 10, parent="acme/Base-7B", relation="merge", also=("other/Thing-7B",)),
     _model("other/Thing-7B", 5000),
-]
+])
 
 
 def test_family_tree_two_levels_with_totals(run, serve) -> None:
@@ -211,14 +220,15 @@ def test_family_tree_two_levels_with_totals(run, serve) -> None:
     assert payload["ecosystem_downloads"] == 1850 + 600 + 20 + 10 + 200 + 100 + 50
     assert [r["id"] for r in payload["reuploads"]] == ["q1/Base-7B-GGUF", "q2/Base-7B-AWQ", "acme/Base-7B-GGUF"]
     assert payload["reuploads"][0]["share"] == round(400 / 1850, 4)
-    # Requests: the model and its top five children looked up; five listings, one more for the finetune.
+    # Requests: the model looked up, then its own and its top five children's derivative counts; five
+    # listings, one more for the finetune (the only child with children).
     filters = sorted(f for r in hub.listing_requests() for f in r.query.get("filter", []))
     assert filters == ["base_model:adapter:acme/Base-7B", "base_model:finetune:acme/Base-7B",
                        "base_model:merge:acme/Base-7B", "base_model:quantized:acme/Base-7B",
                        "base_model:tuner/Chat-7B"]
     assert sum("search" in r.query for r in hub.listing_requests()) == 1
-    assert len(_info_requests(hub)) == 1 + 5
-    assert payload["lookups"] == {"live": 6, "cached": 0, "skipped": 0}
+    assert len(_info_requests(hub)) == 1 + 1 + 5
+    assert payload["children_counts"] == {"looked_up": 5, "unknown": 0}
 
 
 def test_family_table_shows_the_tree(run, serve) -> None:
@@ -238,7 +248,6 @@ def test_family_is_cached_like_every_listing(run, serve) -> None:
     second = run("family", "acme/Base-7B", "--format", "json")
     assert second.code == 0
     assert hub.requests == []
-    assert second.json()["lookups"] == {"live": 0, "cached": 6, "skipped": 0}
     assert second.json()["rows"] == first.json()["rows"]
 
 
@@ -251,7 +260,7 @@ def test_expand_zero_stays_on_one_level(run, serve) -> None:
     # One per relation, the re-upload found by name right after the tagged one.
     assert [(r["relation"], r["inferred"]) for r in rows[1:]] == [
         ("quantized", False), ("quantized", True), ("finetune", False), ("adapter", False), ("merge", False)]
-    assert len(_info_requests(hub)) == 1
+    assert len(_info_requests(hub)) == 2  # the model, and its own derivative count
 
 
 def test_lookups_stop_at_the_first_429_and_say_so(run, serve) -> None:
@@ -266,7 +275,7 @@ def test_lookups_stop_at_the_first_429_and_say_so(run, serve) -> None:
     assert len(result.err.strip().splitlines()) == 1
     assert len(_info_requests(hub)) < 5  # four in flight at most; the fifth was never sent
     payload = result.json()
-    assert payload["lookups"]["skipped"] >= 1
+    assert payload["children_counts"]["unknown"] >= 1
     assert {r["level"] for r in payload["rows"]} == {0, 1}  # no second level after a 429
     assert hub.listing_requests() == []
 
@@ -289,7 +298,7 @@ def test_family_of_a_tagged_base_in_the_lineage_capture(run, serve) -> None:
     result = run("family", "CohereLabs/command-a-plus-05-2026-bf16", "--format", "json")
     assert result.code == 0, result.err
     payload = result.json()
-    assert payload["children_count"] == 1
+    assert payload["children_count"] is None  # the capture does not carry the Hub's count: unknown, not 0
     assert [(r["id"], r["relation"], r["inferred"]) for r in payload["rows"][1:]] == [
         ("CohereLabs/command-a-plus-05-2026-w4a4", "quantized", False)]
 

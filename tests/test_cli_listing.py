@@ -26,8 +26,11 @@ def test_trending_live_asks_once_with_expand_and_ranks_like_the_hub(run, hub: St
     assert [r["rank"] for r in payload["rows"]] == [1, 2, 3, 4, 5]
     assert payload["rows"][0] == {
         "rank": 1, "id": "Qwen/Qwen3.8-27B", "author": "Qwen", "task": "image-text-to-text",
-        "library": "transformers", "params": None, "trending_score": 2970.0, "downloads": 1726651,
+        "library": "transformers", "params": 27_000_000_000, "params_source": "name", "active_params": None,
+        "size_band": "medium", "band_rank": 1, "trending_score": 2970.0, "downloads": 1726651,
         "likes": 11908, "created_at": "2026-08-05T08:22:59.000Z", "tags": ["transformers", "image-text-to-text"],
+        "providers": None, "provider_count": None,  # these captures do not say who serves a model: unknown
+        "flags": [],  # sized, not a re-upload, and 16 days old on the capture's day (older still today)
     }
     [request] = hub.listing_requests()
     assert request.query["sort"] == ["trendingScore"]
@@ -152,15 +155,17 @@ def test_csv_and_markdown_formats(run, hub: StandInHub) -> None:
     out = run("trending", "--limit", "3", "--format", "csv").out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in rows] == _trending_ids(3)
-    assert list(rows[0]) == ["rank", "id", "author", "task", "library", "params", "trending_score",
-                             "downloads", "likes", "created_at", "tags"]
+    assert list(rows[0]) == ["rank", "id", "author", "task", "library", "params", "params_source", "active_params",
+                             "size_band", "band_rank", "trending_score", "downloads", "likes", "created_at", "tags",
+                             "providers", "provider_count", "flags"]
     assert rows[0]["tags"] == "transformers;image-text-to-text"
     md = run("trending", "--limit", "3", "--format", "md").out
     assert md.splitlines()[2].startswith("| # | model |")
     assert "[Qwen/Qwen3.8-27B](https://huggingface.co/Qwen/Qwen3.8-27B)" in md
 
 
-def test_table_shows_human_numbers(run, hub: StandInHub) -> None:
+def test_table_shows_human_numbers(run, hub: StandInHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "220")  # wide enough for every column and whole ids
     result = run("top", "--limit", "3")
     assert result.code == 0
     assert "sentence-transformers/all-MiniLM-L6-v2" in result.out

@@ -7,6 +7,7 @@ anything else is a bug: one line too, and the traceback with HUBRADAR_DEBUG=1.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -14,13 +15,17 @@ from collections.abc import Sequence
 import typer
 
 from . import __version__
-from .commands import family, listing
+from .commands import cache, family, gaps, history, listing, report
 from .errors import HubradarError
 
 app = typer.Typer(
     name="hubradar",
     help="Read the Hugging Face Hub as an industry radar: what is rising, what is relied on, "
-    "and how it compares with what you measured.",
+    "and how it compares with what you measured.\n\n"
+    "Examples:\n\n"
+    "  hubradar trending\n\n"
+    "  hubradar top --task text-generation --limit 10\n\n"
+    "  hubradar trending --offline --format json",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -43,6 +48,14 @@ def _root(
 
 app.command("trending")(listing.trending)
 app.command("top")(listing.top)
+app.command("gaps")(gaps.gaps)
+app.command("movers")(history.movers_cmd)
+app.command("history")(history.history_cmd)
+app.command("import")(history.import_cmd)
+app.command("export")(history.export_cmd)
+app.command("record")(history.record_cmd)
+app.add_typer(cache.app, name="cache")
+app.command("report")(report.report)
 app.command("family")(family.family)
 
 
@@ -61,9 +74,17 @@ def _is_cli_error(err: Exception) -> bool:
     return hasattr(err, "exit_code") and callable(getattr(err, "format_message", None))
 
 
+def _tolerant_streams() -> None:
+    """A model name the terminal's encoding cannot show becomes `?`, not a crash (LANG=C, cp1252)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the app, turn expected errors into one line and an exit code."""
     code = 0
+    _tolerant_streams()
     try:
         result = app(args=list(argv) if argv is not None else None, prog_name="hubradar", standalone_mode=False)
         code = result if isinstance(result, int) else 0

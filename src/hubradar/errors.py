@@ -36,6 +36,10 @@ class HubRateLimited(HubUnreachable):
     """429 from the Hub with a wait longer than hubradar's retry budget."""
 
 
+class HubBadResponse(HubUnreachable):
+    """The Hub answered, but not with something readable (not JSON, not a list, mostly bad rows)."""
+
+
 class HubAuthError(HubError):
     """401/403: a bad or missing token for what was asked."""
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from .families import RANKINGS, Grouping, group_models
+from .lineage import Lineage
 from .listing import Listing
 from .query import rank
 from .render import Column, OutputFormat, View
+from .sizes import SizeEstimator, SizeFilter
 from .store import now_utc, to_iso
 from .tree import BY_NAME, ModelTree, Node
 from .views import SOURCE_TEXT, listing_meta
@@ -171,9 +173,8 @@ def tree_view(tree: ModelTree, layout: Layout) -> View:
         notes.append(f"none of the {tree.looked_up} most downloaded children has children of its own")
     if any(n.inferred for n in tree.nodes):
         notes.append("* a re-upload found by name, not linked by the Hub's metadata (see docs/lineage.md)")
-    if tree.lookups["skipped"]:
-        skipped = tree.lookups["skipped"]
-        notes.append(f"{skipped} model lookup{'s' if skipped > 1 else ''} skipped: children counts are missing")
+    if tree.unknown_counts:
+        notes.append(f"children counts unknown for {tree.unknown_counts} of the models looked up (see the notices)")
     totals = View(
         columns=[Column("relation", "children", "text"), Column("models", "models", "int"),
                  Column("downloads", "downloads", "count"), Column("likes", "likes", "count"),
@@ -207,7 +208,7 @@ def tree_view(tree: ModelTree, layout: Layout) -> View:
         "sources": tree.sources,
         "fetched_at": to_iso(tree.fetched_at),
         "depth": tree.depth,
-        "lookups": tree.lookups,
+        "children_counts": {"looked_up": tree.looked_up, "unknown": tree.unknown_counts},
     }
     return View(columns=columns, rows=[_tree_row(n, layout) for n in (root, *tree.nodes)], meta=meta,
                 title=f"Model tree of {root.id}", notes=notes, now=now_utc(),
@@ -215,14 +216,25 @@ def tree_view(tree: ModelTree, layout: Layout) -> View:
                 extra_sections=[] if layout == "csv" else [totals, reuploads])
 
 
-def listing_group_view(listing: Listing, by: str, *, depth: int, fmt: OutputFormat | str, title: str) -> View:
+def listing_group_view(listing: Listing, by: str, *, depth: int, fmt: OutputFormat | str, title: str,
+                       sizes: SizeFilter | None = None) -> View:
     """Group the top `depth` models of a listing's pool and show the top `limit` groups.
 
     Groups are ranked by the listing's own sort, summed: `top` by family downloads, `trending` by
-    summed trending score (a family rises when its base and re-uploads rise together).
+    summed trending score (a family rises when its base and re-uploads rise together). A size filter
+    keeps the models of that size (a re-upload sized through its base) before grouping.
     """
     sort = listing.query.sort
     pool = rank(listing.pool, sort)[:depth]
-    grouping = group_models(pool, by, rank_by=sort if sort in RANKINGS else "downloads")
-    return group_view(grouping, listing, limit=listing.query.limit, depth=depth, pool_size=len(listing.pool),
+    lineage = Lineage(pool)
+    if sizes is not None:
+        estimate = SizeEstimator(pool, lineage)
+        pool = [r for r in pool if sizes.accepts(estimate(r))]
+        lineage = Lineage(pool)
+    grouping = group_models(pool, by, rank_by=sort if sort in RANKINGS else "downloads", lineage=lineage)
+    view = group_view(grouping, listing, limit=listing.query.limit, depth=depth, pool_size=len(listing.pool),
                       layout=layout_of(fmt), title=f"{title}, by {by}")
+    if sizes is not None:
+        view.meta["query"]["sizes"] = sizes.to_dict()
+        view.notes.insert(1, f"only models of {sizes.describe()} ({len(pool)} of the models covered)")
+    return view

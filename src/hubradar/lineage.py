@@ -117,12 +117,12 @@ def _metadata_link(record: ModelRecord, joined: str) -> Link | None:
     for rest in _LINEAGE_TAG.findall(joined):
         relation, sep, parent = rest.partition(":")
         if sep:
-            if relation in RELATIONS and parent.lower() != own and _ID_RE.match(parent):
+            if relation in RELATIONS and parent.lower() != own and _ID_RE.fullmatch(parent):
                 return Link(parent, relation)
-        elif plain is None and rest.lower() != own and _ID_RE.match(rest):
+        elif plain is None and rest.lower() != own and _ID_RE.fullmatch(rest):
             plain = rest
     for base in record.card_base_models:
-        if base.lower() != own and _ID_RE.match(base):
+        if base.lower() != own and _ID_RE.fullmatch(base):
             relation = (record.card_base_relation or "").lower()
             return Link(base, relation if relation in RELATIONS else "unknown")
     return Link(plain, "unknown") if plain else None
@@ -142,6 +142,11 @@ def declared_relation(record: ModelRecord, parent: str) -> str | None:
         relation = (record.card_base_relation or "").lower()
         found = relation if relation in RELATIONS else "unknown"
     return found
+
+
+def _states_weights(record: ModelRecord | None) -> bool:
+    """Does the repo state its own parameter count (safetensors or GGUF metadata)?"""
+    return record is not None and (record.safetensors_total is not None or record.gguf_total is not None)
 
 
 def _downloads(record: ModelRecord | None) -> int:
@@ -280,7 +285,8 @@ class Lineage:
 
         Each model has at most one parent, so a cycle is found by walking once. The link dropped is
         an inferred one if the cycle has any (metadata wins), else the one leaving the most
-        downloaded member, which becomes the root.
+        downloaded member, which becomes the root (on a tie, one that states its own parameter
+        count, like an original, then the first id).
         """
         # Only a model whose parent has a parent of its own can be on a cycle: walk just those.
         links = self.links
@@ -296,7 +302,8 @@ class Lineage:
                 node = chained[node]
             if state.get(node):
                 cycle = path[path.index(node):]
-                cut = min(cycle, key=lambda n: (not links[n].inferred, -_downloads(self.records.get(n)), n))
+                cut = min(cycle, key=lambda n: (not links[n].inferred, -_downloads(self.records.get(n)),
+                                                not _states_weights(self.records.get(n)), n))
                 broken.append((cut, links.pop(cut)))
                 del chained[cut]
             for seen in path:

@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from .bundled import load_bundled
-from .errors import HubUnreachable, OfflineError
-from .hub import HubClient, HubSettings, env_offline
+from .cache import Cache
+from .errors import HubBadResponse, HubRateLimited, HubUnreachable, OfflineError
+from .hub import FetchResult, HubClient, HubSettings, env_offline
+from .progress import Progress, no_progress
 from .query import ListingQuery, apply_locally, rank
 from .record import ModelRecord
-from .store import Store, now_utc, open_or_recover
+from .store import BUSY_TIMEOUT, Snapshot, Store, now_utc
 from .units import human_duration
 
 Source = Literal["live", "cache", "snapshot"]
@@ -42,6 +43,8 @@ class FetchOptions:
     cache_dir: Path | None = None
     hub: HubSettings | None = None
     notify: Callable[[str], None] = field(default=_ignore)
+    progress: Progress = field(default=no_progress)  # wraps each wait for the Hub (the CLI's spinner)
+    cache_wait: float = BUSY_TIMEOUT  # seconds to wait for another hubradar writing the cache
 
     def settings(self) -> HubSettings:
         return self.hub or HubSettings.from_env(offline=self.offline)
@@ -72,19 +75,25 @@ def _finish(query: ListingQuery, pool: list[ModelRecord], source: Source, fetche
     return Listing(query, rank(pool, query.sort)[: query.limit], source, fetched_at, pool=pool)
 
 
+def _newest(store: Store, key: str, *, max_age: timedelta | None, rows: int) -> Snapshot | None:
+    info = store.find(key, max_age=max_age, rows=rows)
+    return store.load(info) if info is not None else None
+
+
 def _fallback(
-    query: ListingQuery, depth: int, store: Store | None, reason: str, notify: Callable[[str], None]
+    query: ListingQuery, depth: int, cache: Cache, reason: str, notify: Callable[[str], None]
 ) -> Listing:
     """The freshest cached listing of this query (any age), else the bundled snapshot."""
+    from .bundled import load_bundled  # gzip + importlib.resources: only when falling back
+
     now = now_utc()
-    if store is not None:
-        info = store.find(query.key(), max_age=None, rows=0)
-        if info is not None:
-            snap = store.load(info)
-            age = human_duration(now - info.fetched_at)
-            short = "" if info.row_count >= depth or info.complete else f", {info.row_count} rows deep"
-            notify(f"{reason}; showing the cached listing from {age} ago{short}")
-            return _finish(query, snap.records, "cache", info.fetched_at)
+    snap = cache.read(lambda store: _newest(store, query.key(), max_age=None, rows=0), None)
+    if snap is not None:
+        info = snap.info
+        age = human_duration(now - info.fetched_at)
+        short = "" if info.row_count >= depth or info.complete else f", {info.row_count} rows deep"
+        notify(f"{reason}; showing the cached listing from {age} ago{short}")
+        return _finish(query, snap.records, "cache", info.fetched_at)
     bundled = load_bundled()
     age = human_duration(now - bundled.fetched_at)
     notify(
@@ -95,31 +104,56 @@ def _fallback(
     return _finish(query, pool, "snapshot", bundled.fetched_at)
 
 
-def get_listing(query: ListingQuery, options: FetchOptions | None = None, *, depth: int = 0) -> Listing:
-    """Cache hit (no network) -> live fetch (stored as a snapshot) -> cached or bundled fallback."""
+def _why(err: HubUnreachable | OfflineError) -> str:
+    """The start of the fallback notice: what went wrong, in one clause."""
+    if isinstance(err, HubRateLimited | HubBadResponse | OfflineError):
+        return str(err)
+    return f"could not reach the Hub: {err}"
+
+
+def _skipped_notice(result: FetchResult) -> str | None:
+    parts = [f"{n} {what}" for n, what in ((result.unreadable, "unreadable"), (result.duplicates, "duplicate")) if n]
+    return f"skipped {' and '.join(parts)} rows from the Hub" if parts else None
+
+
+def get_listing(
+    query: ListingQuery, options: FetchOptions | None = None, *, depth: int = 0, fallback: bool = True
+) -> Listing:
+    """Cache hit (no network) -> live fetch (stored as a snapshot) -> cached or bundled fallback.
+
+    No fault of the network, the Hub's data or the cache file raises from here: each becomes a
+    notice and the best answer still available. Raised: HubAuthError/HubBadRequest (the user must
+    act), StoreError (a newer hubradar's cache, which must not be touched). With `fallback=False`
+    (`hubradar record`) a failed fetch raises instead of answering from old data.
+    """
     options = options or FetchOptions()
     notify = options.notify
     want = fetch_depth(query, depth)
-    store = open_or_recover(options.cache_dir, notify)
-    try:
-        if store is not None and not options.refresh and options.max_age.total_seconds() > 0:
-            info = store.find(query.key(), max_age=options.max_age, rows=want)
-            if info is not None:
-                return _finish(query, store.load(info).records, "cache", info.fetched_at)
+    key = query.key()
+    with Cache(options.cache_dir, notify, busy_timeout=options.cache_wait) as cache:
+        if not options.refresh and options.max_age.total_seconds() > 0:
+            snap = cache.read(lambda store: _newest(store, key, max_age=options.max_age, rows=want), None)
+            if snap is not None:
+                return _finish(query, snap.records, "cache", snap.info.fetched_at)
         settings = options.settings()
         if settings.offline or env_offline():
-            return _fallback(query, want, store, "offline", notify)
+            if not fallback:
+                raise OfflineError("offline mode is on: not contacting the Hub")
+            return _fallback(query, want, cache, "offline", notify)
         try:
-            result = HubClient(settings).list_models(query, limit=want)
+            with options.progress(f"Fetching {want:,} models from the Hub"):
+                result = HubClient(settings).list_models(query, limit=want)
         except (HubUnreachable, OfflineError) as err:
-            return _fallback(query, want, store, f"could not reach the Hub: {err}", notify)
-        if result.skipped:
-            notify(f"skipped {result.skipped} unreadable or duplicate rows from the Hub")
+            if not fallback:
+                raise
+            return _fallback(query, want, cache, _why(err), notify)
+        if notice := _skipped_notice(result):
+            notify(notice)
         fetched_at = now_utc()
-        if store is not None:
-            store.save_snapshot(query.key(), query.describe() | {"limit": want}, result.records, depth=want,
-                                fetched_at=fetched_at)
+        cache.write(
+            lambda store: store.save_snapshot(
+                key, query.describe() | {"limit": want}, result.records, depth=want,
+                fetched_at=fetched_at, complete=result.complete,
+            )
+        )
         return _finish(query, result.records, "live", fetched_at)
-    finally:
-        if store is not None:
-            store.close()

@@ -1,73 +1,102 @@
-"""Per-model lookups (`model_info`): bounded, concurrent, cached, and stopping early on 429.
+"""Single-model lookups (`model_info`) for models a listing does not reach, cached for a day.
 
-The listing endpoint cannot serve `childrenModelCount` or `baseModels`, so the few numbers only a
-single-model request has are fetched here, one request per model. The Hub allows anonymous
-clients about 500 requests per 5 minutes, so callers pass a short list (the top few models of a
-view), answers are kept in the store's `lookups` table for `--max-age`, and the first 429 stops
-the rest with one notice.
+A listing is the cheap way to read the Hub (1,000 models a request); a model outside it costs one
+request of its own. `lookup_models` asks for those few at a time, remembers each answer (a
+record, or "not on the Hub") in the store's `lookups` table, and never lets a rate limit or an
+outage cost the command: what could not be asked is reported, not raised.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from .errors import HubradarError, OfflineError
-from .hub import HubClient, env_offline
+from .errors import HubError
+from .hub import LISTING_EXPAND, HubClient, env_offline
 from .listing import FetchOptions
 from .record import ModelRecord
-from .store import open_or_recover
+from .signals import LOOKUP_MAX_AGE, LOOKUP_WORKERS, budget_left
+from .store import Store, open_or_recover
 
-WORKERS = 4
+_ANY_AGE = timedelta(days=365 * 100)
+EXPAND_KEY = ",".join(LISTING_EXPAND)
 
 
 @dataclass
 class Lookups:
-    """What the lookups found: `found[id]` is None when the Hub says the model does not exist."""
+    """What the lookups found: a record per id asked, ids the Hub does not have, ids not asked."""
 
-    found: dict[str, ModelRecord | None] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)  # not looked up: offline, or stopped early
-    live: int = 0
-    cached: int = 0
-    error: HubradarError | None = None  # why some were skipped, when the Hub refused or failed
+    found: dict[str, ModelRecord] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    fetched: int = 0  # answers the Hub gave (a record or a 404)
+    cached: int = 0  # answers served from the store
+    failure: str | None = None  # why some could not be asked, for a notice
+    why: str | None = None  # the same in a few words, for a row: offline, Hub unreachable, ...
 
 
-def lookup_models(
-    model_ids: Iterable[str], options: FetchOptions, expand: Sequence[str] = (), *, workers: int = WORKERS
-) -> Lookups:
-    """Look up each model once: fresh cached answers first, then the Hub, a few at a time."""
-    ids = list(dict.fromkeys(model_ids))
-    expand_key = ",".join(sorted(expand))
-    result = Lookups()
+def _from_cache(store: Store | None, ids: Iterable[str], max_age: timedelta, out: Lookups) -> list[str]:
+    """Fill `out` from the store; return the ids it has no answer for that is young enough."""
+    left = []
+    for model_id in ids:
+        hit, record = store.get_lookup(model_id, EXPAND_KEY, max_age) if store else (False, None)
+        if not hit:
+            left.append(model_id)
+            continue
+        out.cached += 1
+        if record is None:
+            out.missing.add(model_id)
+        else:
+            out.found[model_id] = record
+    return left
+
+
+def lookup_models(ids: Iterable[str], options: FetchOptions, *, online: bool = True,
+                  max_age: timedelta = LOOKUP_MAX_AGE, workers: int = LOOKUP_WORKERS) -> Lookups:
+    """Look up each id: a fresh cached answer, else the Hub, else a cached answer of any age.
+
+    The Hub is not asked offline, when `online` is False (the listing itself could not be fetched),
+    or beyond the request budget shared with every other lookup (`signals.budget_left`). The ids
+    left without any cached answer end in `failed`, with the reason in `failure`; they are never
+    reported as missing from the Hub.
+    """
+    wanted = list(dict.fromkeys(ids))
+    out = Lookups()
+    if not wanted:
+        return out
     store = open_or_recover(options.cache_dir, options.notify)
     try:
-        wanted = ids
-        if store is not None and not options.refresh and options.max_age.total_seconds() > 0:
-            wanted = []
-            for model_id in ids:
-                hit, record = store.get_lookup(model_id, expand_key, options.max_age)
-                if hit:
-                    result.found[model_id] = record
-                    result.cached += 1
-                else:
-                    wanted.append(model_id)
-        if not wanted:
-            return result
-        settings = options.settings()
-        if settings.offline or env_offline():
-            result.skipped = wanted
-            result.error = OfflineError("offline mode is on: not contacting the Hub")
-            return result
-        fetched, notice = HubClient(settings).model_infos(wanted, expand, workers=workers)
-        result.found.update(fetched)
-        result.live = len(fetched)
-        result.skipped = [m for m in wanted if m not in fetched]
-        if notice:
-            options.notify(notice)
-            result.error = HubradarError(notice)
-        if store is not None and fetched:
-            store.put_lookups(expand_key, fetched.items())
-        return result
+        left = wanted if options.refresh else _from_cache(store, wanted, max_age, out)
+        if left:
+            settings = options.settings()
+            if settings.offline or env_offline():
+                out.failure, out.why = "offline", "offline"
+            elif not online:
+                out.failure, out.why = "the Hub did not answer the listing", "Hub unreachable"
+            else:
+                ask = left[:budget_left(store)]
+                if len(ask) < len(left):
+                    out.failure = "the Hub allows about 500 requests per 5 minutes; run again in a few minutes"
+                    out.why = "request budget"
+                try:
+                    results, notice = HubClient(settings).model_infos(ask, LISTING_EXPAND, workers=workers)
+                except HubError as err:
+                    results, notice = {}, str(err)
+                out.fetched += len(results)
+                if notice:
+                    out.failure, out.why = notice, "Hub stopped answering"
+                for model_id, record in results.items():
+                    if record is None:
+                        out.missing.add(model_id)
+                    else:
+                        out.found[model_id] = record
+                if store is not None and results:
+                    store.put_lookups(EXPAND_KEY, results.items())
+            left = [i for i in left if i not in out.found and i not in out.missing]
+            left = _from_cache(store, left, _ANY_AGE, out)
+            out.failed.update(left)
+        return out
     finally:
         if store is not None:
             store.close()

@@ -17,7 +17,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 # An id on the Hub is `name` or `org/name`; anything else is not a model id we can link or match.
-_ID_RE = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
+# Matched with `fullmatch`: `$` would let a trailing newline through.
+_ID_RE = re.compile(r"[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?")
+# Counts are stored as SQLite INTEGERs (64-bit signed): a larger "count" is not a count.
+_MAX_COUNT = 2**63 - 1
+# A lone surrogate (JSON allows "\ud800") cannot be encoded as UTF-8: it would fail the cache write
+# and the terminal write, so the normalizer replaces it.
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 
 class BadRecord(ValueError):
@@ -133,34 +139,33 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def _int(value: Any) -> int | None:
-    """A non-negative count, or None. Accepts ints, integral floats and digit strings."""
+    """A non-negative count that fits SQLite, or None. Accepts ints, integral floats and digit strings."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
     if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value >= 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        value = int(value) if math.isfinite(value) else None
+    elif isinstance(value, str):
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        text = value.strip()
+        value = int(text) if text.isdecimal() and len(text) <= 19 else None
+    if isinstance(value, int) and 0 <= value <= _MAX_COUNT:
+        return value
     return None
 
 
 def _float(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
+    """A finite number, or None (an int too large for a float is not a score either)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            parsed = float(value)
-        except ValueError:
-            return None
-        return parsed if math.isfinite(parsed) else None
-    return None
+    try:
+        parsed = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return parsed if math.isfinite(parsed) else None
 
 
 def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return _SURROGATE_RE.sub("\ufffd", value) if isinstance(value, str) and value else None
 
 
 def _time(value: Any) -> str | None:
@@ -173,13 +178,18 @@ def _tags(value: Any) -> tuple[str, ...]:
         return ()
     seen: dict[str, None] = {}
     for tag in value:
-        if isinstance(tag, str) and tag:
-            seen.setdefault(tag, None)
+        text = _str(tag)
+        if text:
+            seen.setdefault(text, None)
     return tuple(seen)
 
 
 def _providers(value: Any) -> tuple[Provider, ...] | None:
-    """`inferenceProviderMapping`: a list in listings, a dict keyed by provider in `model_info`."""
+    """`inferenceProviderMapping`: a list in listings, a dict keyed by provider in `model_info`.
+
+    As in huggingface_hub's `ModelInfo`, the dict key names the provider (it wins over a
+    `provider` field inside the entry); `[]` means no provider, while a missing field stays None.
+    """
     if value is None:
         return None
     items: list[tuple[str | None, Any]]
@@ -193,7 +203,7 @@ def _providers(value: Any) -> tuple[Provider, ...] | None:
     for key, entry in items:
         if not isinstance(entry, dict):
             continue
-        name = _str(entry.get("provider")) or _str(key)
+        name = _str(key) or _str(entry.get("provider"))
         if name:
             out.append(
                 Provider(
@@ -211,12 +221,18 @@ def _base_models(card: Any) -> tuple[tuple[str, ...], str | None]:
         return (), None
     base = card.get("base_model")
     if isinstance(base, str):
-        bases: tuple[str, ...] = (base,) if base else ()
+        text = _str(base)
+        bases: tuple[str, ...] = (text,) if text else ()
     elif isinstance(base, list):
-        bases = tuple(b for b in base if isinstance(b, str) and b)
+        bases = tuple(text for b in base if (text := _str(b)))
     else:
         bases = ()
     return bases, _str(card.get("base_model_relation"))
+
+
+def _gated(value: Any) -> bool | str | None:
+    """`gated` is False, or the gating mode ("auto", "manual")."""
+    return value if isinstance(value, bool) else _str(value)
 
 
 def from_hub_json(item: Any) -> ModelRecord:
@@ -227,7 +243,7 @@ def from_hub_json(item: Any) -> ModelRecord:
     if not isinstance(item, dict):
         raise BadRecord(f"expected an object, got {type(item).__name__}")
     model_id = _str(item.get("id")) or _str(item.get("modelId"))
-    if not model_id or not _ID_RE.match(model_id):
+    if not model_id or not _ID_RE.fullmatch(model_id):
         raise BadRecord(f"row without a valid model id: {str(item.get('id'))[:60]!r}")
     safetensors = item.get("safetensors")
     gguf = item.get("gguf")
@@ -243,8 +259,10 @@ def from_hub_json(item: Any) -> ModelRecord:
         downloads_all_time=_int(item.get("downloadsAllTime")),
         likes=_int(item.get("likes")),
         # The Hub omits trendingScore outside the trending set: that is a score of 0, not unknown,
-        # whenever the row carries the other listing counters.
-        trending_score=trending if trending is not None else (0.0 if "downloads" in item else None),
+        # whenever the row carries the other listing counters. A null or garbled one is unknown.
+        trending_score=trending if trending is not None else (
+            0.0 if "downloads" in item and "trendingScore" not in item else None
+        ),
         created_at=_time(item.get("createdAt")),
         last_modified=_time(item.get("lastModified")),
         tags=_tags(item.get("tags")),
@@ -254,7 +272,7 @@ def from_hub_json(item: Any) -> ModelRecord:
         card_base_relation=relation,
         providers=_providers(item.get("inferenceProviderMapping")),
         children_count=_int(item.get("childrenModelCount")),
-        gated=item.get("gated") if isinstance(item.get("gated"), bool | str) else None,
+        gated=_gated(item.get("gated")),
     )
 
 

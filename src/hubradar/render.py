@@ -8,22 +8,33 @@ literally: control characters are removed and Rich markup is never interpreted.
 
 from __future__ import annotations
 
-import csv
+import bisect
 import io
+import itertools
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, NamedTuple, TextIO
+from urllib.parse import quote
 
 from .record import parse_time
 from .units import human_age, human_count, human_params
 
 HUB_URL = "https://huggingface.co"
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# What a terminal (or an editor showing a CSV) would act on instead of showing: C0/C1 controls (ESC
+# starts escape sequences; 0x9b is an 8-bit CSI), zero-width and bidi controls (which reorder what is
+# shown), invisible format characters and Unicode tag characters (which hide text), and lone
+# surrogates (which cannot be written as UTF-8 at all).
+_INVISIBLE = (
+    r"\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    r"\U000e0000-\U000e007f"
+)
+_CONTROL_RE = re.compile(rf"[\x00-\x1f{_INVISIBLE}]")
+_JSON_UNSAFE_RE = re.compile(f"[{_INVISIBLE}]")  # json.dumps escapes \x00-\x1f itself
 
 
 class OutputFormat(StrEnum):
@@ -33,13 +44,27 @@ class OutputFormat(StrEnum):
     md = "md"
 
 
-Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list"]
+Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list", "ratio", "interval", "delta"]
 
 
 def clean(text: Any) -> str:
     """Text safe to show in a terminal: no control, escape or bidi characters, one line."""
     value = "" if text is None else str(text)
-    return _CONTROL_RE.sub("", value.replace("\n", " ").replace("\t", " "))
+    return _CONTROL_RE.sub("", value.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def hub_link(model_id: Any) -> str:
+    """The model's page, percent-encoded: an id cannot end a Markdown link or a terminal hyperlink."""
+    return f"{HUB_URL}/{quote(clean(model_id), safe='/')}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """`\\uXXXX` (a surrogate pair beyond the BMP): the same JSON string, inert in a terminal."""
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 @dataclass
@@ -51,10 +76,12 @@ class Column:
     kind: Kind = "text"
     priority: int = 0
     min_width: int | None = None
+    styles: dict[str, str] = field(default_factory=dict)  # cell text -> Rich style, to call out values
 
     @property
     def justify(self) -> Literal["left", "right"]:
-        return "right" if self.kind in ("count", "params", "age", "score", "int", "pct") else "left"
+        numeric = ("count", "params", "age", "score", "int", "pct", "ratio", "interval", "delta")
+        return "right" if self.kind in numeric else "left"
 
 
 @dataclass
@@ -76,20 +103,38 @@ def format_cell(value: Any, kind: Kind, now: datetime | None) -> str:
     """The human text of one cell (tables and Markdown)."""
     if value is None or value == "":
         return "-"
+    if kind in ("count", "params") and not isinstance(value, int | float):
+        return clean(value)
     if kind == "count":
         return human_count(value)
     if kind == "params":
         return human_params(value)
     if kind == "age":
         moment = parse_time(value) if isinstance(value, str) else value
-        return human_age(moment, now) if now else str(value)
+        return human_age(moment, now) if now and isinstance(moment, datetime) else clean(value)
     if kind == "score":
         return human_count(round(value)) if isinstance(value, int | float) else clean(value)
     if kind == "pct":
         return f"{value:.0f}" if isinstance(value, int | float) else clean(value)
+    if kind == "ratio":  # a fraction 0–1 shown as a percentage
+        return f"{value * 100:.1f}%" if isinstance(value, int | float) else clean(value)
+    if kind == "interval":  # [low, high] fractions
+        if isinstance(value, list | tuple) and len(value) == 2:
+            return f"{value[0] * 100:.0f}–{value[1] * 100:.0f}%"
+        return clean(value)
+    if kind == "delta":
+        return signed_count(value) if isinstance(value, int | float) else clean(value)
     if kind == "list":
         return clean(", ".join(map(str, value))) if isinstance(value, list | tuple) else clean(value)
     return clean(value)
+
+
+def signed_count(value: float) -> str:
+    """A change as people read it: +1.2K, -340, 0 (a change of 0 has no sign)."""
+    rounded = round(value)
+    if rounded == 0:
+        return "0"
+    return ("+" if rounded > 0 else "-") + human_count(abs(rounded))
 
 
 def _json_default(value: Any) -> Any:
@@ -104,20 +149,27 @@ def to_json(view: View) -> str:
     payload = {**view.meta, "rows": view.rows}
     for section in view.extra_sections:
         payload.update(section.meta)
-    return json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False)
+    text = json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False)
+    # Unsafe characters can only occur inside JSON strings: escaping them keeps the value exact.
+    return _JSON_UNSAFE_RE.sub(_json_escape, text)
 
 
 def _csv_value(value: Any) -> Any:
+    """One CSV cell: numbers as they are, text as the table shows it (one line, nothing unsafe)."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
+        return clean(";".join(str(v) for v in value))
     if isinstance(value, dict):
-        return json.dumps(value, default=_json_default)
-    return value
+        return clean(json.dumps(value, default=_json_default, ensure_ascii=False))
+    if isinstance(value, bool | int | float):
+        return value
+    return clean(value)
 
 
 def to_csv(view: View) -> str:
+    import csv
+
     keys = view.csv_keys or [c.key for c in view.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -127,15 +179,20 @@ def to_csv(view: View) -> str:
     return buffer.getvalue()
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|")
+_MD_SPECIAL_RE = re.compile(r"([\\|\[\]*_`~])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows as written: markup, links and cell breaks (`|`) backslash-escaped, and
+    `<`/`>` as entities, since wikis that render raw HTML do not all honour a backslash before a tag."""
+    return _MD_SPECIAL_RE.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_markdown(view: View) -> str:
     lines: list[str] = []
     for part in [view, *view.extra_sections]:
         if part.title:
-            lines += [f"### {_md_cell(clean(part.title))}", ""]
+            lines += [f"### {md_escape(clean(part.title))}", ""]
         if not part.rows:
             lines += [part.empty_message, ""]
         else:
@@ -144,13 +201,13 @@ def to_markdown(view: View) -> str:
             for row in part.rows:
                 cells = []
                 for col in part.columns:
-                    text = _md_cell(format_cell(row.get(col.key), col.kind, part.now))
+                    text = md_escape(format_cell(row.get(col.key), col.kind, part.now))
                     if col.kind == "id" and row.get(col.key):
-                        text = f"[{text}]({HUB_URL}/{row[col.key]})"
+                        text = f"[{text}]({hub_link(row[col.key])})"
                     cells.append(text)
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
-        lines += [f"_{_md_cell(clean(n))}_" for n in part.notes]
+        lines += [f"_{md_escape(clean(n))}_" for n in part.notes]
         if part.notes:
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -158,34 +215,44 @@ def to_markdown(view: View) -> str:
 
 def _rich_table(view: View, width: int) -> Any:
     from rich import box
+    from rich.cells import cell_len
     from rich.style import Style
     from rich.table import Table
     from rich.text import Text
 
-    columns, id_width = fit_columns(view, width)
-    table = Table(title=clean(view.title) if view.title else None, box=box.SIMPLE_HEAD, pad_edge=False,
+    columns, id_width, text_width = fit_columns(view, width)
+    short_ids = {c.key: shorten_ids((format_cell(r.get(c.key), c.kind, view.now) for r in view.rows), id_width)
+                 for c in columns if c.kind == "id"}
+    table = Table(title=Text(clean(view.title)) if view.title else None, box=box.SIMPLE_HEAD, pad_edge=False,
                   expand=False, title_justify="left", show_edge=False)
     for col in columns:
         table.add_column(col.header, justify=col.justify, no_wrap=True, overflow="ellipsis",
                          min_width=col.min_width)
+    widths = [cell_len(col.header) for col in columns]
     for row in view.rows:
         cells = []
         for col in columns:
             text = format_cell(row.get(col.key), col.kind, view.now)
             if col.kind == "id" and row.get(col.key):
-                link = Style(link=f"{HUB_URL}/{row[col.key]}")
-                cells.append(Text(shorten_middle(text, id_width), style=link))
+                link = Style(link=hub_link(row[col.key]))
+                cells.append(Text(short_ids[col.key][text], style=link))
             elif col.kind in ("id", "list", "text"):
-                cells.append(Text(shorten_middle(text, id_width if col.kind == "id" else _TEXT_WIDTH)))
+                width = id_width if col.kind == "id" else text_width
+                cells.append(Text(shorten_middle(text, width), style=col.styles.get(text, "")))
             else:
                 cells.append(Text(text))
         table.add_row(*cells)
+        widths = [max(w, cell.cell_len) for w, cell in zip(widths, cells, strict=True)]
+    for column, cell_width in zip(table.columns, widths, strict=True):
+        column.width = max(cell_width, column.min_width or 0)  # measured once: Rich need not measure each cell
     return table
 
 
-_TEXT_WIDTH = 28  # a task or tag list wider than this is shortened in the middle
-_ID_MIN, _ID_MAX = 24, 64
+_TEXT_WIDTH = 28  # a task or tag list wider than this is shortened in the middle, unless there is room
+_ID_MIN = 24  # below this, columns are dropped (highest priority number first) to give ids room
+_ID_FLOOR = 12  # when nothing more can be dropped, ids shrink to this rather than squeeze the numbers
 _GAP = 3  # padding, divider, padding: what Rich puts between two columns of an edgeless table
+_FREE_TEXT = ("text", "list")
 
 
 def shorten_middle(text: str, limit: int) -> str:
@@ -197,39 +264,141 @@ def shorten_middle(text: str, limit: int) -> str:
     return text[:head] + "…" + text[len(text) - (keep - head):]
 
 
-def fit_columns(view: View, width: int) -> tuple[list[Column], int]:
-    """Columns that fit `width`, and the width left for model ids.
+def _cut(text: str, limit: int, head: int) -> str:
+    """`text` in `limit` characters: its first `head`, an ellipsis, and as much of its end as fits."""
+    return text if len(text) <= limit else text[:head] + "…" + text[len(text) - (limit - 1 - head):]
 
-    Model ids get what the other columns leave (between 24 and 64 characters, shortened in the
-    middle beyond that); when even 24 does not fit, the highest-priority-number columns go first.
+
+def _window(text: str, limit: int, start: int) -> str:
+    """`org/…where it differs…end`: the owner, the text from `start` on, and a short end."""
+    slash = text.find("/") + 1
+    head = min(start, slash if 0 < slash <= limit // 2 else limit // 3)
+    if head + 1 + len(text) - start <= limit:
+        return text[:head] + "…" + text[start:]
+    tail = min(4, limit - head - 4)
+    if tail < 1:
+        return shorten_middle(text, limit)
+    return text[:head] + "…" + text[start:start + limit - head - tail - 2] + "…" + text[len(text) - tail:]
+
+
+def _common_start(texts: list[str]) -> int:
+    """How many leading characters all of `texts` share."""
+    first, last = min(texts), max(texts)
+    pairs = zip(first, last, strict=False)  # up to the shorter one
+    return next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(first), len(last)))
+
+
+def shorten_ids(ids: Iterable[str], limit: int) -> dict[str, str]:
+    """Each id shortened in the middle to `limit`, changing the cut where two would otherwise look alike.
+
+    `HauhauCS/Qwen3.5-9B-…-Aggressive` and `HauhauCS/Qwen3.5-35B-A3B-…-Aggressive` share both ends:
+    for such a group the cut moves (as little as possible) until the part where they differ shows,
+    or, when the shared start is longer than the room, the ids show `org/…where they differ…end`.
+    """
+    shown = {i: shorten_middle(i, limit) for i in dict.fromkeys(ids)}
+    groups: dict[str, list[str]] = {}
+    for full, short in shown.items():
+        groups.setdefault(short, []).append(full)
+    default = limit // 2
+    heads = sorted(range(1, max(1, limit - 1)), key=lambda h: abs(h - default))
+    taken = set(groups)  # what every id shows now
+    for short, members in groups.items():
+        if len(members) < 2:
+            continue
+        taken.discard(short)
+        start = _common_start(members)
+        trials = ({m: _cut(m, limit, head) for m in members} for head in heads)
+        for trial in itertools.chain(trials, [{m: _window(m, limit, start) for m in members}]):
+            values = set(trial.values())
+            if len(values) == len(members) and not values & taken:
+                shown.update(trial)
+                taken |= values
+                break
+        else:
+            taken.add(short)
+    return _unambiguous(shown, limit, heads, taken)
+
+
+def _stands_for_other(short: str, full: str, ordered: list[str]) -> bool:
+    """Could `short` be read as another id of the table (`Qwen/Qwen2.5…14B-Instruct` is both
+    `Qwen/Qwen2.5-14B-Instruct` and `Qwen/Qwen2.5-Coder-14B-Instruct`)?"""
+    if "…" not in short:
+        return False
+    parts = short.split("…")
+    pattern = re.compile(".+".join(map(re.escape, parts)))
+    at = bisect.bisect_left(ordered, parts[0])
+    while at < len(ordered) and ordered[at].startswith(parts[0]):
+        other = ordered[at]
+        if other != full and pattern.fullmatch(other):
+            return True
+        at += 1
+    return False
+
+
+def _unambiguous(shown: dict[str, str], limit: int, heads: list[int], taken: set[str]) -> dict[str, str]:
+    """Move the cut of any shortened id that another id of the table also fits."""
+    ordered = sorted(shown)
+    for full, short in shown.items():
+        if not _stands_for_other(short, full, ordered):
+            continue
+        for head in heads:
+            trial = _cut(full, limit, head)
+            if trial not in taken and not _stands_for_other(trial, full, ordered):
+                taken.discard(short)
+                taken.add(trial)
+                shown[full] = trial
+                break
+    return shown
+
+
+class Fit(NamedTuple):
+    """The columns that fit a width, and how many characters ids and free text may take in it."""
+
+    columns: list[Column]
+    id_width: int
+    text_width: int
+
+
+def fit_columns(view: View, width: int) -> Fit:
+    """Columns that fit `width`, and the widths left for model ids and free text.
+
+    Model ids get what the other columns leave, shortened in the middle only when they do not fit;
+    free text (tasks, tag lists) is shortened to 28 characters unless room is left once the ids are
+    whole. When ids would get fewer than 24 characters, the highest-priority-number columns go
+    first; numbers are never squeezed: ids shrink (to 12 at least) instead.
     """
     columns = list(view.columns)
     widths: dict[str, int] = {}
     for col in columns:
         cells = [format_cell(r.get(col.key), col.kind, view.now) for r in view.rows]
-        widest = max([len(col.header), *(len(c) for c in cells)])
-        if col.kind in ("list", "text"):
-            widest = min(widest, _TEXT_WIDTH)
-        widths[col.key] = widest
+        widths[col.key] = max([len(col.header), col.min_width or 0, *(len(c) for c in cells)])
     id_cols = [c for c in columns if c.kind == "id"]
     id_need = max([widths[c.key] for c in id_cols], default=0)
 
     def spare(cols: list[Column]) -> int:
-        fixed = sum(widths[c.key] for c in cols if c.kind != "id")
+        fixed = sum(min(widths[c.key], _TEXT_WIDTH) if c.kind in _FREE_TEXT else widths[c.key]
+                    for c in cols if c.kind != "id")
         return width - fixed - _GAP * max(0, len(cols) - 1)
 
-    while id_cols and spare(columns) < min(_ID_MIN, id_need) and any(c.priority for c in columns):
+    def drop_one() -> None:
         columns.remove(max(columns, key=lambda c: (c.priority, columns.index(c))))
+
+    while id_cols and spare(columns) < min(_ID_MIN, id_need) * len(id_cols) and any(c.priority for c in columns):
+        drop_one()
     while not id_cols and spare(columns) < 0 and any(c.priority for c in columns):
-        columns.remove(max(columns, key=lambda c: (c.priority, columns.index(c))))
-    id_width = max(_ID_MIN, min(_ID_MAX, id_need, spare(columns) // max(1, len(id_cols))))
-    return columns, id_width
+        drop_one()
+    room = spare(columns)
+    id_width = max(_ID_FLOOR, min(id_need, room // max(1, len(id_cols))))
+    long_text = [c for c in columns if c.kind in _FREE_TEXT and widths[c.key] > _TEXT_WIDTH]
+    left = room - id_width * len(id_cols)
+    text_width = _TEXT_WIDTH + max(0, left) // max(1, len(long_text))
+    return Fit(columns, id_width, text_width)
 
 
 def make_console(stream: TextIO | None = None) -> Any:
     from rich.console import Console
 
-    return Console(file=stream or sys.stdout, highlight=False, soft_wrap=False)
+    return Console(file=stream or sys.stdout, highlight=False, soft_wrap=False, emoji=False)
 
 
 def emit(view: View, fmt: OutputFormat | str = OutputFormat.table, stream: TextIO | None = None) -> None:

@@ -5,10 +5,11 @@ cached and falls back like every listing): `base_model:quantized:ORG/NAME`, `...
 `...:adapter:...`, `...:merge:...`, sorted by downloads. Re-uploads the metadata does not link are
 found by name: one more listing (`search=NAME`) read with the name rule (`Lineage`), marked
 inferred. The second level lists the children of the top few children, after a per-model lookup
-(`childrenModelCount`, only `model_info` serves it) says they have any.
+(`childrenModelCount`, only `model_info` serves it: `signals.with_derivatives`, cached a day,
+within the request budget, stopping at the first 429) says they have any.
 
-Requests: one lookup for the model, five listings (one request each up to `depth` rows), then at
-most `expand` lookups and `expand` listings; the lookups stop at the first 429.
+Requests: one lookup for the model (`lookups.lookup_models`), five listings (one request each up
+to `depth` rows), then at most `1 + expand` derivative lookups and `expand` listings.
 """
 
 from __future__ import annotations
@@ -21,13 +22,11 @@ from datetime import datetime
 from .errors import HubUnreachable, ModelNotFound, OfflineError
 from .lineage import RELATIONS, SAME_WEIGHTS, Lineage, declared_relation, strip_markers
 from .listing import FetchOptions, Listing, get_listing
-from .lookups import WORKERS, lookup_models
+from .lookups import lookup_models
 from .query import ListingQuery, rank
 from .record import ModelRecord
+from .signals import LOOKUP_WORKERS, with_derivatives
 
-TREE_EXPAND = ("author", "downloads", "likes", "trendingScore", "tags", "cardData", "pipeline_tag",
-               "library_name", "createdAt", "childrenModelCount")
-CHILD_EXPAND = ("childrenModelCount",)
 GRANDCHILDREN = 3  # children shown under each expanded child
 BY_NAME = "by name"
 
@@ -68,9 +67,9 @@ class ModelTree:
     sources: list[str]
     fetched_at: datetime
     depth: int
-    looked_up: int  # children whose own children were asked for (lookups that answered)
+    looked_up: int  # children whose derivative count was asked for
     expanded: int  # of them, those with children listed under them
-    lookups: dict[str, int]
+    unknown_counts: int  # of the model and those children, counts the Hub did not give (see notices)
 
 
 def _ignore(_: str) -> None:
@@ -94,7 +93,7 @@ def fetch_listings(queries: dict[str, ListingQuery], options: FetchOptions, dept
     """Several listings at once (a few threads), each cached and falling back on its own."""
     if not queries:
         return {}
-    with ThreadPoolExecutor(max_workers=min(WORKERS, len(queries))) as pool:
+    with ThreadPoolExecutor(max_workers=min(LOOKUP_WORKERS, len(queries))) as pool:
         futures = {key: pool.submit(get_listing, query, options, depth=depth) for key, query in queries.items()}
         return {key: future.result() for key, future in futures.items()}
 
@@ -140,13 +139,14 @@ def model_tree(
     """
     options = replace(options, notify=_Once(options.notify))
     # Quietly: when the Hub fails here, the listings' fallback notice says so once.
-    looked = lookup_models([model_id], replace(options, notify=_ignore), TREE_EXPAND)
-    if model_id in looked.found and looked.found[model_id] is None:
+    looked = lookup_models([model_id], replace(options, notify=_ignore))
+    if model_id in looked.missing:
         raise ModelNotFound(f"{model_id}: no such model on the Hub")
-    if looked.error is not None and not isinstance(looked.error, OfflineError):
+    root = looked.found.get(model_id)
+    asked = looked.failure is None  # the Hub (or a fresh cached answer) said something
+    if looked.failure is not None and looked.why != "offline":
         # The Hub just failed after its retries: each listing tries once more, then falls back.
         options = replace(options, hub=replace(options.settings(), retries=0))
-    root = looked.found.get(model_id)
     model_id = root.id if root is not None else model_id
     name = model_id.rpartition("/")[2]
     queries = {rel: ListingQuery(sort="downloads", filters=(f"base_model:{rel}:{model_id}",), limit=per_relation)
@@ -156,8 +156,8 @@ def model_tree(
     if root is None:
         root = _find(model_id, listings.values())
         if root is None:
-            reason = looked.error or HubUnreachable("no answer")
-            cls = OfflineError if isinstance(reason, OfflineError) else HubUnreachable
+            reason = looked.failure or "no answer"
+            cls = OfflineError if looked.why == "offline" else HubUnreachable
             raise cls(f"could not look up {model_id} ({reason}) and no cached or bundled listing has it")
         model_id = root.id
 
@@ -190,13 +190,15 @@ def model_tree(
     # Re-uploads found by name go right after the tagged ones.
     level1 = [n for key in ("quantized", BY_NAME, *RELATIONS[1:]) for n in sections[key]]
 
-    # Second level: the top children that the Hub says have children of their own.
-    # Not after the Hub failed the first lookup (offline, down, rate-limited): no more requests.
-    top = [] if looked.error else sorted(level1, key=lambda n: (-(n.downloads or 0), n.id))[:expand]
-    counted = lookup_models([n.id for n in top], options, CHILD_EXPAND) if top else None
-    counts = {k: r.children_count for k, r in (counted.found.items() if counted else ()) if r is not None}
+    # Second level: the top children that the Hub says have children of their own (the model's own
+    # count comes along). Not after the Hub failed the first lookup: no more requests then.
+    top = sorted(level1, key=lambda n: (-(n.downloads or 0), n.id))[:expand] if asked else []
+    records = {r.id: r for listing in listings.values() for r in listing.pool}
+    counted = with_derivatives([root, *(records[n.id] for n in top)], options) if asked else []
+    counts = {r.id: r.children_count for r in counted}
+    root = replace(root, children_count=counts.get(root.id, root.children_count))
     level1 = [replace(n, children=counts.get(n.id, n.children)) for n in level1]
-    parents = [n.id for n in top if n.id in counts and (counts[n.id] is None or counts[n.id] > 0)]
+    parents = [n.id for n in top if (counts.get(n.id) or 0) > 0]
     subs = fetch_listings({p: ListingQuery(sort="downloads", filters=(f"base_model:{p}",), limit=GRANDCHILDREN)
                            for p in parents}, options)
     level2: dict[str, list[Node]] = {}
@@ -217,9 +219,6 @@ def model_tree(
     totals.append(Total("family", *_sum(family.values()), complete=complete))
     totals.append(Total("ecosystem", *_sum(ecosystem.values()), complete=complete))
     reuploads = sorted((n for n in level1 if n.relation in SAME_WEIGHTS), key=lambda n: (-(n.downloads or 0), n.id))
-    lookups = {"live": looked.live + (counted.live if counted else 0),
-               "cached": looked.cached + (counted.cached if counted else 0),
-               "skipped": len(looked.skipped) + (len(counted.skipped) if counted else 0)}
     return ModelTree(
         root=_node(root, "base", 0, None),
         nodes=nodes,
@@ -230,7 +229,7 @@ def model_tree(
         sources=sorted({listing.source for listing in listings.values()}),
         fetched_at=min(listing.fetched_at for listing in listings.values()),
         depth=depth,
-        looked_up=len(counts),
+        looked_up=len(top),
         expanded=len(level2),
-        lookups=lookups,
+        unknown_counts=sum(1 for r in counted if r.children_count is None),
     )

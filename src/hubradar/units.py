@@ -27,7 +27,10 @@ def parse_duration(text: str, option: str = "--max-age") -> timedelta:
             f"{option}: {text!r} is not a duration; use a number with s, m, h, d or w (30m, 2h, 7d) or 0"
         )
     value, unit = float(match.group(1)), (match.group(2) or "s").lower()
-    return timedelta(seconds=value * _UNIT_SECONDS[unit])
+    try:
+        return timedelta(seconds=value * _UNIT_SECONDS[unit])
+    except OverflowError:
+        raise UsageError(f"{option}: {text!r} is longer than any calendar can hold") from None
 
 
 def human_count(value: float | None) -> str:

@@ -71,7 +71,7 @@ def family(
     quiet: QuietOpt = False,
 ) -> None:
     model = model.strip().removeprefix("https://huggingface.co/").strip("/")
-    if not _ID_RE.match(model):
+    if not _ID_RE.fullmatch(model):
         raise UsageError(f"{model!r} is not a model id; use ORG/NAME, e.g. Qwen/Qwen3.8-27B")
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, notify=Notifier(quiet))

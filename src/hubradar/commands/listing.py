@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UsageError
@@ -9,30 +10,43 @@ from ..family_views import listing_group_view
 from ..listing import Listing, get_listing
 from ..query import ListingQuery
 from ..render import Notifier, OutputFormat, emit
+from ..signals import DEFAULT_DEPTH, SIGNALS, SignalRequest, apply_signals
+from ..sizes import SizeFilter, filter_depth, scan_notice
 from ..tasks import PIPELINE_TAGS, closest_tasks
-from ..views import listing_view
+from ..views import listing_view, sized_listing
 from .options import (
     AuthorOpt,
     CacheDirOpt,
     DepthOpt,
+    DerivativesOpt,
     EndpointOpt,
     FormatOpt,
     GroupChoice,
     GroupOpt,
+    IncludeUnknownOpt,
     LibraryOpt,
     LimitOpt,
     MaxAgeOpt,
+    MaxParamsOpt,
+    MinParamsOpt,
     OfflineOpt,
     QuietOpt,
     RefreshOpt,
+    RetriesOpt,
     SearchOpt,
-    SortChoice,
-    SortOpt,
+    ServedOpt,
+    SizeOpt,
     TaskOpt,
     TimeoutOpt,
     TokenOpt,
+    TopSortChoice,
+    TopSortOpt,
     fetch_options,
+    size_filter,
 )
+
+GROUP_DEPTH = 1000  # --group: families are computed from this many models of the listing
+SIGNAL_DEPTH_MAX = 1000  # --sort providers|derivatives: one lookup per model, within the Hub's budget
 
 TRENDING_HELP = """Models rising now, by the Hub's trending score.
 
@@ -40,25 +54,30 @@ Examples:
 
   hubradar trending
 
-  hubradar trending --task text-generation --limit 10
+  hubradar trending --task text-generation --group family --format json
 
-  hubradar trending --author Qwen --format json
-
-  hubradar trending --group family --depth 2000
+  hubradar trending --size small --served --derivatives
 """
 
 TOP_HELP = """The most relied-on models, by downloads over the last 30 days (or --sort).
 
 Examples:
 
-  hubradar top --task text-generation
+  hubradar top --sort all-time --library gguf --format csv > top.csv
 
-  hubradar top --sort likes --library gguf
+  hubradar top --task text-generation --min-params 7B --max-params 70B --group family
 
-  hubradar top --sort all-time --format csv > top.csv
-
-  hubradar top --task text-generation --group family
+  hubradar top --sort derivatives --depth 200 --task text-generation
 """
+
+
+def check_task(listing: Listing) -> None:
+    """An empty listing for a task the Hub does not know is a typo: say so, with the closest tags."""
+    task = listing.query.task
+    if not listing.records and task and task not in PIPELINE_TAGS:
+        suggestions = closest_tasks(task)
+        hint = f"; closest known pipeline tags: {', '.join(suggestions)}" if suggestions else ""
+        raise UsageError(f"--task {task!r} matches no models{hint}")
 
 
 def run_listing(
@@ -74,24 +93,52 @@ def run_listing(
     token: str | None,
     endpoint: str | None,
     timeout: float,
+    retries: int | None = None,
+    signals: SignalRequest | None = None,
+    sizes: SizeFilter | None = None,
     group: GroupChoice | None = None,
-    depth: int = 1000,
+    depth: int = GROUP_DEPTH,
 ) -> Listing:
-    """Fetch (or serve from cache) a listing and print it, or its groups; shared by `trending` and `top`."""
+    """Fetch (or serve from cache) a listing and print it, or its groups; shared by `trending` and `top`.
+
+    A size filter looks deeper than the rows shown (`filter_depth`) and cuts to --limit after.
+    `--group` groups the top `depth` models of the listing instead (see docs/lineage.md).
+    """
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, notify=notify)
-    listing = get_listing(query, options, depth=depth if group else 0)
-    if not listing.records and query.task and query.task not in PIPELINE_TAGS:
-        suggestions = closest_tasks(query.task)
-        hint = f"; closest known pipeline tags: {', '.join(suggestions)}" if suggestions else ""
-        raise UsageError(f"--task {query.task!r} matches no models{hint}")
+                            token=token, endpoint=endpoint, timeout=timeout, retries=retries, notify=notify,
+                            spinner=fmt is OutputFormat.table)
+    if group is not None:
+        listing = get_listing(query, options, depth=depth)
+        check_task(listing)
+        if query.sort == "all-time":
+            notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
+        emit(listing_group_view(listing, group.value, depth=depth, fmt=fmt, title=title, sizes=sizes), fmt)
+        return listing
+    listing = get_listing(query, options, depth=filter_depth(query.limit) if sizes else 0)
+    check_task(listing)
     if query.sort == "all-time":
         notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
-    if group is not None:
-        emit(listing_group_view(listing, group.value, depth=depth, fmt=fmt, title=title), fmt)
-    else:
-        emit(listing_view(listing, title), fmt)
+    kept = None
+    if sizes is not None:  # the first --limit (or --depth) models of the size asked for, in the Hub's order
+        kept = sized_listing(listing, sizes)
+        notify(scan_notice(kept, query.sort))
+        listing = replace(listing, records=[row.record for row in kept.rows])
+    signals = signals or SignalRequest(limit=query.limit)
+    listing = apply_signals(listing, signals, options)
+    view = listing_view(listing, title, signals=signals.shown, sized=kept)
+    view.meta["query"].update(signals.describe())
+    emit(view, fmt)
     return listing
+
+
+def _check_group(group: GroupChoice | None, derivatives: bool, signal: str | None = None) -> None:
+    """`--group` sums downloads, likes or trending scores: not a per-model column or signal sort."""
+    if group is None:
+        return
+    if signal is not None:
+        raise UsageError(f"--group ranks groups by downloads, likes, trending or all-time, not --sort {signal}")
+    if derivatives:
+        raise UsageError("--derivatives adds a column to model rows; for a family's derivatives see hubradar family")
 
 
 def trending(
@@ -99,9 +146,15 @@ def trending(
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
+    served: ServedOpt = False,
+    size: SizeOpt = None,
+    min_params: MinParamsOpt = None,
+    max_params: MaxParamsOpt = None,
+    include_unknown: IncludeUnknownOpt = False,
     limit: LimitOpt = 20,
     group: GroupOpt = None,
-    depth: DepthOpt = 1000,
+    depth: DepthOpt = None,
+    derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -110,23 +163,38 @@ def trending(
     token: TokenOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 10.0,
+    retries: RetriesOpt = 3,
     quiet: QuietOpt = False,
 ) -> None:
-    query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit)
-    run_listing(query, fmt=fmt, notify=Notifier(quiet), title="Trending on the Hub", max_age=max_age,
+    notify = Notifier(quiet)
+    sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
+                        notify=notify)
+    _check_group(group, derivatives)
+    if depth is not None and group is None:
+        raise UsageError("--depth applies to trending only with --group")
+    query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit,
+                         inference_provider="all" if served else None)
+    run_listing(query, fmt=fmt, notify=notify, title="Trending on the Hub", max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout, group=group, depth=depth)
+                timeout=timeout, retries=retries, signals=SignalRequest(derivatives=derivatives, limit=limit),
+                sizes=sizes, group=group, depth=depth or GROUP_DEPTH)
 
 
 def top(
-    sort: SortOpt = SortChoice.downloads,
+    sort: TopSortOpt = TopSortChoice.downloads,
     task: TaskOpt = None,
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
+    served: ServedOpt = False,
+    size: SizeOpt = None,
+    min_params: MinParamsOpt = None,
+    max_params: MaxParamsOpt = None,
+    include_unknown: IncludeUnknownOpt = False,
     limit: LimitOpt = 20,
     group: GroupOpt = None,
-    depth: DepthOpt = 1000,
+    depth: DepthOpt = None,
+    derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
@@ -135,14 +203,31 @@ def top(
     token: TokenOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 10.0,
+    retries: RetriesOpt = 3,
     quiet: QuietOpt = False,
 ) -> None:
-    query = ListingQuery(sort=sort.value, task=task, author=author, search=search, library=library, limit=limit)
+    notify = Notifier(quiet)
+    sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
+                        notify=notify)
+    signal = sort.value if sort.value in SIGNALS else None  # ranked here over the top --depth by downloads
+    _check_group(group, derivatives, signal)
+    if depth is not None and signal is None and group is None:
+        raise UsageError("--depth applies only with --group or --sort providers|derivatives")
+    if signal is not None and depth is not None and depth > SIGNAL_DEPTH_MAX:
+        raise UsageError(f"--depth with --sort {signal}: at most {SIGNAL_DEPTH_MAX:,} (one lookup per model)")
+    rank_depth = max(depth or DEFAULT_DEPTH, limit)
+    query = ListingQuery(sort="downloads" if signal else sort.value, task=task, author=author, search=search,
+                         library=library, limit=rank_depth if signal else limit,
+                         inference_provider="all" if served else None)
     titles = {"downloads": "Most downloaded (30 days)", "likes": "Most liked", "trending": "Trending on the Hub",
-              "all-time": "Most downloaded (all time)"}
-    run_listing(query, fmt=fmt, notify=Notifier(quiet), title=titles[sort.value], max_age=max_age,
+              "all-time": "Most downloaded (all time)",
+              "providers": f"Most served (live inference providers, top {rank_depth} by downloads)",
+              "derivatives": f"Most built on (derivative models, top {rank_depth} by downloads)"}
+    run_listing(query, fmt=fmt, notify=notify, title=titles[sort.value], max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout, group=group, depth=depth)
+                timeout=timeout, retries=retries,
+                signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth),
+                sizes=sizes, group=group, depth=depth or GROUP_DEPTH)
 
 
 trending.__doc__ = TRENDING_HELP

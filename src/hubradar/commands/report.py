@@ -1,0 +1,102 @@
+"""`hubradar report`: the radar as one self-contained HTML page (or Markdown) for a team's site."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageError
+from ..listing import get_listing
+from ..query import ListingQuery
+from ..render import Notifier
+from ..report import radar_report, render_html, render_markdown, write_page
+from ..store import now_utc
+from .listing import check_task
+from .options import (
+    OUTPUT,
+    CacheDirOpt,
+    EndpointOpt,
+    LimitOpt,
+    MaxAgeOpt,
+    OfflineOpt,
+    QuietOpt,
+    RefreshOpt,
+    TasksOpt,
+    TimeoutOpt,
+    TokenOpt,
+    fetch_options,
+)
+
+REPORT_HELP = """Write the radar as one page: trending, most downloaded per task, and how to read them.
+
+The HTML needs nothing else to open (styles, charts and script are inline); --format md writes
+the same tables as Markdown for a README or a wiki.
+
+Examples:
+
+  hubradar report --out radar.html
+
+  hubradar report --out /var/www/radar/index.html --task text-generation --task feature-extraction
+
+  hubradar report --format md --limit 10 > RADAR.md
+"""
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    md = "md"
+
+
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="File to write (replaced atomically); default: stdout.", rich_help_panel=OUTPUT,
+                 dir_okay=False),
+]
+ReportFormatOpt = Annotated[
+    ReportFormat,
+    typer.Option("--format", "-f", help="html: one self-contained page; md: Markdown.", case_sensitive=False,
+                 rich_help_panel=OUTPUT),
+]
+TitleOpt = Annotated[str, typer.Option("--title", help="The page's heading.", rich_help_panel=OUTPUT)]
+
+
+def report(
+    out: OutOpt = None,
+    task: TasksOpt = None,
+    limit: LimitOpt = 20,
+    fmt: ReportFormatOpt = ReportFormat.html,
+    title: TitleOpt = "Hub radar",
+    max_age: MaxAgeOpt = "1h",
+    refresh: RefreshOpt = False,
+    offline: OfflineOpt = False,
+    cache_dir: CacheDirOpt = None,
+    token: TokenOpt = None,
+    endpoint: EndpointOpt = None,
+    timeout: TimeoutOpt = 10.0,
+    quiet: QuietOpt = False,
+) -> None:
+    notify = Notifier(quiet)
+    if out is not None and not out.parent.is_dir():
+        raise UsageError(f"--out: the directory {str(out.parent)!r} does not exist")
+    options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
+                            token=token, endpoint=endpoint, timeout=timeout, notify=notify)
+    trending = get_listing(ListingQuery(sort="trending", limit=limit), options)
+    tops = []
+    for name in dict.fromkeys(task or [None]):
+        listing = get_listing(ListingQuery(sort="downloads", task=name, limit=limit), options)
+        check_task(listing)
+        tops.append(listing)
+    page = radar_report(trending, tops, generated_at=now_utc(), title=title)
+    text = render_html(page) if fmt is ReportFormat.html else render_markdown(page)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    write_page(text, out)
+    notify(f"wrote {out} ({len(page.sections)} sections, {len(text.encode()) // 1024 + 1} KB)")
+
+
+report.__doc__ = REPORT_HELP

@@ -1,0 +1,45 @@
+"""Flag rules on real rows of the 2026-08-21 capture and on made-up edge cases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from conftest import hub_models
+from hubradar.flags import FlagContext, flags_for, is_spike, legend_line
+from hubradar.record import ModelRecord, from_hub_json
+
+TAKEN = datetime(2026, 8, 21, 19, tzinfo=UTC)
+RECORDS = {r.id: r for r in map(from_hub_json, hub_models())}
+
+
+def test_launch_of_the_period_is_new_and_not_a_spike() -> None:
+    qwen = RECORDS["Qwen/Qwen3.8-27B"]  # created 2026-08-05, 16 days before: not new any more
+    assert flags_for(qwen, FlagContext(TAKEN)) == []
+    assert "new" in flags_for(qwen, FlagContext(datetime(2026, 8, 15, tzinfo=UTC)))
+
+
+def test_spike_needs_attention_far_ahead_of_use() -> None:
+    assert is_spike(RECORDS["orcarouter/Qwen3.8-27B-Uncensored-MLX"])  # 655 trending, 792 likes, 18K downloads
+    assert not is_spike(RECORDS["unsloth/Qwen3.8-27B-GGUF"])  # 5.8M downloads: used, not just liked
+    assert not is_spike(RECORDS["moonshotai/Kimi-K3"])  # 192 trending against 10.9K likes
+
+
+def test_embedding_models_are_utility_and_gguf_repos_say_how_they_count() -> None:
+    assert "utility" in flags_for(RECORDS["sentence-transformers/all-MiniLM-L6-v2"], FlagContext(TAKEN))
+    flags = flags_for(RECORDS["unsloth/Qwen3.8-27B-GGUF"], FlagContext(TAKEN, family_root="Qwen/Qwen3.8-27B"))
+    assert flags == ["new", "re-upload", "gguf-count"]  # created 2026-08-13, 8 days before
+
+
+def test_unknown_size_and_missing_numbers_never_raise() -> None:
+    bare = ModelRecord(id="someone/thing")
+    assert flags_for(bare, FlagContext(TAKEN, params_known=False)) == ["unknown-size"]
+    assert not is_spike(replace(bare, trending_score=500.0))  # likes unknown: no verdict
+
+
+def test_legend_lists_only_the_flags_shown_in_order() -> None:
+    assert legend_line([]) is None
+    line = legend_line(["gguf-count", "new"])
+    assert line is not None and line.startswith("Flags: new = ")
+    assert line.index("new =") < line.index("gguf-count =")
+    assert "spike =" not in line

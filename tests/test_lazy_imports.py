@@ -1,0 +1,47 @@
+"""A cached answer must stay cheap: no Hub client stack, no spinner, no bundled-snapshot reader.
+
+Checked in a fresh interpreter (`sys.modules` after a call), not by timing: a warm `hubradar
+trending` that imports huggingface_hub, httpx2 or pydantic pays ~100-200 ms for nothing
+(docs/performance.md). The same process then fetches, to show the probe sees those imports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from hubserver import StandInHub
+
+HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.bundled")
+
+PROBE = f"""
+import json, sys
+from hubradar.cli import main
+
+def call(*args):
+    try:
+        main(list(args))
+    except SystemExit as exit:
+        assert exit.code in (0, None), exit.code
+    return [name for name in {HEAVY!r} if name in sys.modules]
+
+warm = call("trending")
+warm_json = call("top", "--limit", "5", "--format", "json")
+cold = call("trending", "--refresh")
+sys.stderr.write(json.dumps({{"warm": warm, "warm_json": warm_json, "cold": cold}}) + "\\n")
+"""
+
+
+def test_a_cache_hit_imports_no_hub_client(run, hub: StandInHub) -> None:
+    assert run("trending").code == 0
+    assert run("top", "--limit", "5", "--format", "json").code == 0
+    hub.reset_log()
+    done = subprocess.run([sys.executable, "-c", PROBE], env=dict(os.environ), capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert seen["warm"] == [] and seen["warm_json"] == []
+    assert {"huggingface_hub", "httpx2"} <= set(seen["cold"])  # the probe does see a fetch's imports
+    assert len(hub.listing_requests()) == 1  # only the --refresh went to the Hub
