@@ -125,13 +125,13 @@ def group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int, 
     columns = [
         Column("rank", "#", "int"),
         Column("key", by, "id"),
-        Column("relation", "", "text", priority=3),
+        Column("relation", "", "text", priority=1),  # the members' relation, `*` when inferred
         *([metric] if metric else []),
         Column("downloads", "downloads", "count"),
-        Column("share", "share %", "pct", priority=1),
-        Column("ecosystem_downloads", "ecosystem", "count", priority=1),
-        Column("member_count", "members", "int", priority=2),
-        Column("base_share", "base %", "pct", priority=2),
+        Column("share", "share %", "pct", priority=2),
+        Column("ecosystem_downloads", "ecosystem", "count", priority=2),
+        Column("member_count", "members", "int", priority=3),
+        Column("base_share", "base %", "pct", priority=3),
     ]
     csv_keys = ["rank", by, "downloads", "ecosystem_downloads", "share", "base_downloads", "base_share",
                 "member_count", "derivatives", "likes", "trending_score", "members"]

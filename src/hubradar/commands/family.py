@@ -19,6 +19,7 @@ from .options import (
     OfflineOpt,
     QuietOpt,
     RefreshOpt,
+    RetriesOpt,
     TimeoutOpt,
     TokenOpt,
     fetch_options,
@@ -68,13 +69,15 @@ def family(
     token: TokenOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 10.0,
+    retries: RetriesOpt = 3,
     quiet: QuietOpt = False,
 ) -> None:
     model = model.strip().removeprefix("https://huggingface.co/").strip("/")
     if not _ID_RE.fullmatch(model):
         raise UsageError(f"{model!r} is not a model id; use ORG/NAME, e.g. Qwen/Qwen3.8-27B")
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, notify=Notifier(quiet))
+                            token=token, endpoint=endpoint, timeout=timeout, retries=retries, notify=Notifier(quiet),
+                            spinner=fmt is OutputFormat.table)
     tree = model_tree(model, options, per_relation=limit, depth=depth, expand=expand)
     emit(tree_view(tree, layout_of(fmt)), fmt)
 
