@@ -104,7 +104,7 @@ def report(
     # History first: this run's own fetches must not become the "newest snapshot" movers compare.
     store = existing_store(cache_dir, notify)
     try:
-        history = load_movers(store)
+        history = load_movers(store, limit=limit)
     finally:
         if store is not None:
             store.close()
