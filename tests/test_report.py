@@ -430,7 +430,7 @@ def test_movers_section_shows_rank_changes_with_a_sparkline_per_model(run, hub: 
     assert 0 < rows <= 4 * 5
     assert movers.count('<svg class="spark') == rows
     for heading in ("Rising", f"New in the top {depth}", "Falling"):
-        assert f"<h3>{heading}</h3>" in movers
+        assert f"<h3 class=\"sub\">{heading}</h3>" in movers
     assert "2026-08-15 19:00 → 2026-08-21 19:00 UTC" in movers
 
 

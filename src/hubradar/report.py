@@ -500,7 +500,7 @@ def movers_section(history: MoverHistory) -> Section:
                 for row in view.rows]
         shown = replace(view, columns=[*view.columns, trend], rows=rows, title=None, notes=[])
         heading = view.title or "Movers"
-        html_parts.append(f"<h3>{esc(heading)}</h3>\n"
+        html_parts.append(f'<h3 class="sub">{esc(heading)}</h3>\n'
                           + table_html(shown, label=heading, markup={"trend": spark}))
         md_parts.append(f"### {md_escape(clean(heading))}\n\n{table_markdown(shown)}")
     summary = movers_summary(result)
@@ -524,7 +524,7 @@ def gaps_chart(report: GapReport) -> str:
     """Score (up) against the family's downloads (across, log), lines at the medians; opportunities and
     warnings highlighted. Rows with no known adoption have no place on it."""
     rows = [g for g in report.rows if g.adoption is not None]
-    points = [Point(float(g.adoption or 0), g.row.score, f"{g.id} ({g.label})", model_url(g.id),
+    points = [Point(float(g.adoption or 0), g.row.score, g.id, model_url(g.id),
                     g.label in (OPPORTUNITY, WARNING)) for g in rows]
     return scatter_chart(points, label=f"Measured {report.sheet.score_col} against Hub adoption",
                          x_label=PLOT_AXES[report.kind], y_label=f"score ({report.sheet.score_col})",
@@ -539,7 +539,8 @@ def _unmatched_html(report: GapReport) -> str:
         items.append(f'<li><span class="as-written">{esc(u.row.model)}</span> '
                      f'<span class="muted">line {u.row.line} · {esc(u.reason)}</span>'
                      + (f" · did you mean {closest}?" if closest else "") + "</li>")
-    return (f"<h3>Unmatched rows ({len(report.unmatched)})</h3>\n<ul class=\"unmatched\">\n"
+    return (f'<h3 class="sub">Unmatched rows ({len(report.unmatched)})</h3>'
+            f"\n<ul class=\"unmatched\">\n"
             + "\n".join(items) + "\n</ul>\n<p class=\"more\">Write the Hub id (org/name) to match a row.</p>")
 
 
@@ -996,6 +997,9 @@ th[aria-sort] button{color:var(--fg)}
 th[aria-sort=descending] button::after{content:" ▾"}
 th[aria-sort=ascending] button::after{content:" ▴"}
 .empty{color:var(--muted);font-style:italic}
+h3.sub{margin:1.5rem 0 .35rem}
+.unmatched{margin:.25rem 0 .5rem;padding-left:1.25rem}
+.unmatched .muted{color:var(--muted);font-size:.9em}
 .biases{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:.75rem;margin:.5rem 0 1rem}
 .biases div{padding:.8rem .95rem;border:1px solid var(--line);border-radius:10px;background:var(--soft)}
 .biases p{margin:0;color:var(--muted);font-size:.9rem}
