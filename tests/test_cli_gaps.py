@@ -451,3 +451,21 @@ def test_adoption_by_derivatives_looks_up_each_member_once(run, serving) -> None
     assert info_requests(hub) == []  # cached for a day
     assert "family derivatives" in table.out
     assert "family derivatives (log scale)" in table.out
+
+
+def test_size_filters_apply_to_the_compared_rows(run, hub: StandInHub) -> None:
+    path = str(SCORES / "team-coding-2026.csv")
+    everything = run("gaps", "--scores", path, "--format", "json").json()
+    small = run("gaps", "--scores", path, "--max-params", "30B", "--format", "json")
+    assert small.code == 0, small.err
+    payload = small.json()
+    kept = {r["model"] for r in payload["rows"]}
+    left = {u["model"]: u["reason"] for u in payload["unmatched"]}
+    assert kept < {r["model"] for r in everything["rows"]}
+    assert "meta-llama/Llama-3.3-70B-Instruct" in left and "outside --max-params 30B" in left[
+        "meta-llama/Llama-3.3-70B-Instruct"]
+    # percentiles are taken among the rows that are compared
+    assert sorted(r["quality_pct"] for r in payload["rows"]) != sorted(
+        r["quality_pct"] for r in everything["rows"] if r["model"] in kept)
+    bad = run("gaps", "--scores", path, "--min-params", "70B", "--max-params", "7B")
+    assert bad.code == 2 and "--min-params" in bad.err

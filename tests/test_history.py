@@ -327,7 +327,7 @@ def test_export_writes_one_snapshot_a_line(run, tmp_path: Path) -> None:
     assert top["downloads"] == ranked("2026-08-21")[0]["downloads"] and top["rank"] == 1
     out = tmp_path / "last.jsonl"
     written = run("export", "--since", "3d", "--output", str(out))
-    assert written.code == 0 and "wrote 1 snapshots" in written.err
+    assert written.code == 0 and "wrote 1 snapshot" in written.err
     assert [json.loads(line)["fetched_at"] for line in out.read_text().splitlines()] == ["2026-08-21T19:00:00Z"]
 
 

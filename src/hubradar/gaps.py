@@ -37,8 +37,9 @@ from .render import Column, View
 from .scatter import Point, Scatter
 from .scores import ScoreRow, ScoreSheet
 from .signals import ADOPTION_KINDS, adoption_value, hub_answered, sum_known, with_derivatives
+from .sizes import SizeEstimator, SizeFilter
 from .store import to_iso
-from .units import human_count
+from .units import human_count, human_params
 
 POOL_DEPTH = 1000  # the adoption listing: this many most-downloaded models, one request
 # What adoption means (`--adoption`), in the words the output uses.
@@ -422,11 +423,12 @@ def _check_repeats(sheet: ScoreSheet, matched: list[tuple[ScoreRow, Found]], not
 
 
 def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = None,
-              adoption: str = "downloads") -> GapReport:
+              adoption: str = "downloads", sizes: SizeFilter | None = None) -> GapReport:
     """Match the sheet to the Hub, measure each family's adoption, and label every matched row.
 
     `adoption` is what adoption means: 30-day downloads (the default), derivatives (models built on
-    the family, looked up per member) or live inference providers.
+    the family, looked up per member) or live inference providers. `sizes` keeps the rows whose
+    family base is of the sizes asked for; the others are listed as not compared, with their size.
     """
     if adoption not in ADOPTION_KINDS:
         raise ValueError(f"unknown adoption kind {adoption!r}; expected one of {', '.join(ADOPTION_KINDS)}")
@@ -439,12 +441,18 @@ def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = No
 
     matched: list[tuple[ScoreRow, Found]] = []
     unmatched: list[Unmatched] = []
+    sized = SizeEstimator(known.records.values(), known.lineage) if sizes is not None else None
     for row in sheet.rows:
         hit = found[row.line]
         if isinstance(hit, Found):
             base = known.records.get(known.lineage.family_root(hit.record.id), hit.record)
+            size = sized(base) if sized is not None else None
             if _task_mismatch(base, task):
                 unmatched.append(Unmatched(row, f"task {base.task}, not {task}", []))
+            elif sizes is not None and size is not None and not sizes.accepts(size):
+                why = (f"size {human_params(size.params)}, outside {sizes.describe()}" if size.params is not None
+                       else "size unknown; --include-unknown keeps it")
+                unmatched.append(Unmatched(row, why, []))
             else:
                 matched.append((row, hit))
         elif isinstance(hit, Ambiguous):

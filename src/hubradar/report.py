@@ -27,11 +27,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import __version__
-from .flags import LEGEND, FlagContext, flags_for
+from .flags import LEGEND
 from .gaps import CONSENSUS, NEITHER, OPPORTUNITY, PLOT_AXES, WARNING, GapReport, gaps_notes, gaps_scatter, gaps_view
 from .history import HOW_TO_RECORD, Movers, NotEnoughHistory, Since, history_source, movers
 from .history_views import movers_summary, movers_view
-from .lineage import Lineage
 from .listing import Listing
 from .query import ListingQuery
 from .record import parse_time
@@ -319,21 +318,15 @@ def source_html(listing: Listing, generated_at: datetime, unknown: Sequence[str]
 
 
 def listing_table(listing: Listing, generated_at: datetime, *, metric: str) -> View:
-    """The terminal's listing view with its `flags` column last; `metric` (what ranks it) is never hidden.
-
-    The view already has a flags column (views.py); it is replaced, not doubled, since the page
-    leaves out `unknown-size` and may hide flags a little earlier on narrow screens.
-    """
+    """The terminal's listing view (flags included); `metric` (what ranks it) is never hidden."""
     view = listing_view(listing)
-    lineage = Lineage(listing.pool or listing.records)
-    for row, record in zip(view.rows, listing.records, strict=True):
-        context = FlagContext(listing.fetched_at, lineage.family_root(record.id), row["params"] is not None)
+    for row in view.rows:
         # `unknown-size` would repeat what the params column's "–" already says on each such row.
-        row["flags"] = [f for f in flags_for(record, context) if f != "unknown-size"]
+        row["flags"] = [f for f in row["flags"] if f != "unknown-size"]
     same_task = listing.query.task is not None
     columns = [replace(c, priority=0) if c.key == metric else c
-               for c in view.columns if not (same_task and c.key == "task") and c.key != "flags"]
-    return replace(view, columns=[*columns, Column("flags", "flags", "list", priority=2)], now=generated_at)
+               for c in view.columns if not (same_task and c.key == "task")]
+    return replace(view, columns=columns, now=generated_at)
 
 
 def without_empty_columns(view: View) -> tuple[View, list[str]]:

@@ -18,14 +18,19 @@ from .options import (
     CacheDirOpt,
     EndpointOpt,
     FormatOpt,
+    IncludeUnknownOpt,
     MaxAgeOpt,
+    MaxParamsOpt,
+    MinParamsOpt,
     OfflineOpt,
     QuietOpt,
     RefreshOpt,
+    SizeOpt,
     TaskOpt,
     TimeoutOpt,
     TokenOpt,
     fetch_options,
+    size_filter,
 )
 
 SCORES = "Scores"
@@ -86,6 +91,10 @@ def gaps(
     model_col: ModelColOpt = None,
     score_col: ScoreColOpt = None,
     task: TaskOpt = None,
+    size: SizeOpt = None,
+    min_params: MinParamsOpt = None,
+    max_params: MaxParamsOpt = None,
+    include_unknown: IncludeUnknownOpt = False,
     adoption: AdoptionOpt = AdoptionChoice.downloads,
     plot: PlotOpt = False,
     fmt: FormatOpt = OutputFormat.table,
@@ -101,11 +110,13 @@ def gaps(
     if plot and fmt in (OutputFormat.json, OutputFormat.csv):
         raise UsageError(f"--plot draws for people: use it with the table or --format md, not {fmt.value}")
     notify = Notifier(quiet)
+    sizes = size_filter(size=size, min_params=min_params, max_params=max_params,
+                        include_unknown=include_unknown, notify=notify)
     sheet = read_scores(scores, model_col=model_col, score_col=score_col)
     notify(sheet.describe())
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, notify=notify)
-    report = find_gaps(sheet, options, task=task, adoption=adoption.value)
+    report = find_gaps(sheet, options, task=task, adoption=adoption.value, sizes=sizes)
     for notice in report.notices:
         notify(notice)
     if report.unmatched and fmt is OutputFormat.csv:

@@ -277,7 +277,7 @@ def export_cmd(
     if count == 0:
         notify("no snapshots match; nothing exported")
     elif output is not None:
-        notify(f"wrote {count} snapshots to {output}")
+        notify(f"wrote {count} snapshot{'' if count == 1 else 's'} to {output}")
 
 
 RECORD_HELP = """Fetch the standard listings and store them: for cron or a CI schedule.
