@@ -318,19 +318,15 @@ def source_html(listing: Listing, generated_at: datetime, unknown: Sequence[str]
 
 
 def listing_table(listing: Listing, generated_at: datetime, *, metric: str) -> View:
-    """The terminal's listing view with its `flags` column last; `metric` (what ranks it) is never hidden.
-
-    The view already has a flags column (views.py); it is replaced, not doubled, since the page
-    leaves out `unknown-size` and may hide flags a little earlier on narrow screens.
-    """
+    """The terminal's listing view (flags included); `metric` (what ranks it) is never hidden."""
     view = listing_view(listing)
     for row in view.rows:
         # `unknown-size` would repeat what the params column's "–" already says on each such row.
         row["flags"] = [f for f in row["flags"] if f != "unknown-size"]
     same_task = listing.query.task is not None
     columns = [replace(c, priority=0) if c.key == metric else c
-               for c in view.columns if not (same_task and c.key == "task") and c.key != "flags"]
-    return replace(view, columns=[*columns, Column("flags", "flags", "list", priority=2)], now=generated_at)
+               for c in view.columns if not (same_task and c.key == "task")]
+    return replace(view, columns=columns, now=generated_at)
 
 
 def without_empty_columns(view: View) -> tuple[View, list[str]]:
