@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import hub_models
+from conftest import FIXTURES, hub_models
 from htmlcheck import Page, read_page
 from hubradar.render import Column, View
 from hubradar.report import (
@@ -380,3 +380,165 @@ def test_columns_unknown_for_every_row_give_way_to_a_sentence(run, hub: StandInH
     assert notes[0].endswith("; unknown for every row, so not shown: providers_")
     assert "params" not in notes[1].split("30 days")[1]
     assert "| # | model | task |" in headers[0] and "| task |" not in headers[1]  # one task: no task column
+
+
+# --- movers (stored history) and measured vs adopted (--scores) ------------------------------
+
+SCORES = FIXTURES / "scores" / "team-coding-2026.csv"
+
+
+def _import(run, *days: str) -> None:
+    for day in days:
+        result = run("import", str(FIXTURES / "hub" / f"models-{day}.json"), "--at", f"{day}T19:00Z")
+        assert result.code == 0, result.err
+
+
+def _section(markup: str, key: str) -> str:
+    start = markup.index(f'<section class="card" id="{key}"')
+    return markup[start: markup.index("</section>", start)]
+
+
+def _downloads_ranks(day: str) -> dict[str, int]:
+    """A capture ranked as the downloads listing ranks it: by downloads, ties in file order."""
+    ordered = sorted(hub_models(day), key=lambda m: m.get("downloads") or 0, reverse=True)
+    return {m["id"]: i for i, m in enumerate(ordered, start=1)}
+
+
+def test_movers_section_shows_rank_changes_with_a_sparkline_per_model(run, hub: StandInHub, tmp_path: Path) -> None:
+    _import(run, "2026-08-15", "2026-08-21")
+    out = tmp_path / "radar.html"
+    result = run("report", "--out", str(out), "--limit", "5")
+    assert result.code == 0, result.err
+    markup, page = _page(out)
+    assert page.problems == []
+    movers = _section(markup, "movers")
+    assert "hubradar record" not in markup.split("<main", 1)[0]  # no "how to get history" note: there is history
+    old, new = _downloads_ranks("2026-08-15"), _downloads_ranks("2026-08-21")
+    depth = min(len(old), len(new))
+    gains = {m: old[m] - new[m] for m in new if m in old and old[m] <= depth and new[m] <= depth}
+    best = max(gains.values())
+    assert best > 0
+    # The first table is Rising: its first row gained the most places, and says from where to where.
+    first = re.search(r"<tbody>\s*<tr>(.*?)</tr>", movers, re.S)
+    assert first is not None
+    top_id = re.search(r'<td class="id" data-sort="([^"]+)"', first.group(1)).group(1)
+    assert gains[top_id] == best
+    assert f'data-sort="{new[top_id]}"' in first.group(1) and f'data-sort="{best}"' in first.group(1)
+    assert f"{top_id}: rank {old[top_id]} on 2026-08-15 → {new[top_id]} on 2026-08-21 (2 snapshots)" in first.group(1)
+    # Every row of every movers table (Rising, New, Falling, Dropped: at most --limit each) has its sparkline.
+    rows = movers.count("<tr>") - movers.count("<thead>")
+    assert 0 < rows <= 4 * 5
+    assert movers.count('<svg class="spark') == rows
+    for heading in ("Rising", f"New in the top {depth}", "Falling"):
+        assert f"<h3 class=\"sub\">{heading}</h3>" in movers
+    assert "2026-08-15 19:00 → 2026-08-21 19:00 UTC" in movers
+
+
+@pytest.mark.parametrize("days", [(), ("2026-08-21",)])
+def test_without_two_snapshots_the_page_says_how_to_get_movers(run, hub: StandInHub, tmp_path: Path,
+                                                               days: tuple[str, ...]) -> None:
+    _import(run, *days)
+    out = tmp_path / "radar.html"
+    # --offline: a live fetch would store a snapshot of its own, and the second page would have movers.
+    result = run("report", "--out", str(out), "--limit", "3", "--offline")
+    assert result.code == 0, result.err
+    markup, page = _page(out)
+    assert page.problems == []
+    assert 'id="movers"' not in markup
+    header = markup.split("<main", 1)[0]
+    assert "Movers appear once two snapshots" in header and "hubradar record" in header
+    assert "hubradar import" in header
+    md = run("report", "--format", "md", "--limit", "3", "--offline")
+    assert md.code == 0 and "## Movers" not in md.out
+    assert "_Movers appear once two snapshots" in md.out and "hubradar record" in md.out
+
+
+def test_gaps_section_matches_hubradar_gaps_and_draws_one_dot_per_matched_row(run, hub: StandInHub,
+                                                                             tmp_path: Path) -> None:
+    gaps = run("gaps", "--scores", str(SCORES), "--format", "json")
+    assert gaps.code == 0, gaps.err
+    expected = gaps.json()
+    out = tmp_path / "radar.html"
+    result = run("report", "--out", str(out), "--scores", str(SCORES), "--limit", "3")
+    assert result.code == 0, result.err
+    assert "read 14 rows from team-coding-2026.csv" in result.err
+    markup, page = _page(out)
+    assert page.problems == []
+    section = _section(markup, "gaps")
+    assert "Measured vs adopted" in section
+    # The table: the same rows as `hubradar gaps`, in the same order (by gap).
+    assert _ids_of_table(page, markup, "gaps") == [r["id"] for r in expected["rows"]]
+    # The chart: one dot per matched row with a known adoption; opportunities and warnings highlighted.
+    chart = section[section.index("<svg"): section.index("</svg>")]
+    drawn = [r for r in expected["rows"] if r["adoption"] is not None]
+    assert len(drawn) >= 5
+    assert len(re.findall(r'<circle [^>]*class="pt', chart)) == len(drawn)
+    highlighted = [r for r in drawn if r["label"] in ("opportunity", "warning")]
+    assert highlighted and len(re.findall(r'<circle [^>]*class="pt hi"', chart)) == len(highlighted)
+    for corner in ("opportunity", "consensus", "neither", "warning"):
+        assert f'class="quadrant">{corner}</text>' in chart
+    # The unmatched rows, each with its suggestions linked.
+    unmatched = section[section.index("Unmatched rows"):]
+    assert len(expected["unmatched"]) == unmatched.count("<li>") > 0
+    for row in expected["unmatched"]:
+        assert esc_text(row["model"]) in unmatched
+        for suggestion in row["suggestions"]:
+            assert f'href="https://huggingface.co/{suggestion}"' in unmatched
+    assert 'id="gaps"' in markup and markup.index('id="gaps"') < markup.index('id="how-to-read"')
+
+
+def esc_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+HOSTILE_CSV = ('model,pass_rate\n'
+               'openai/gpt-oss-20b,0.78\n'
+               'meta-llama/Llama-3.1-8B-Instruct,0.52\n'
+               '"<script>alert(1)</script>",0.9\n'
+               '"x""><img src=x onerror=alert(2)>",0.4\n'
+               '"evil|name`*_[a](javascript:alert(3))",0.5\n')
+
+
+def test_hostile_names_in_the_scores_file_are_escaped(run, hub: StandInHub, tmp_path: Path) -> None:
+    scores = tmp_path / "bench.csv"
+    scores.write_text(HOSTILE_CSV, encoding="utf-8")
+    out = tmp_path / "radar.html"
+    result = run("report", "--out", str(out), "--scores", str(scores), "--limit", "3")
+    assert result.code == 0, result.err
+    markup, page = _page(out)
+    assert page.problems == []
+    assert "<script>alert" not in markup and "<img src=x" not in markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    assert "x&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in markup
+    assert len(page.find("script")) == 1  # only the page's own sorting script
+    md = run("report", "--format", "md", "--scores", str(scores), "--limit", "3")
+    assert md.code == 0, md.err
+    assert "<script>" not in md.out and "<img" not in md.out
+    assert r"\[a\](javascript:" in md.out  # brackets escaped: text, not a link
+    assert not re.search(r"(?<!\\)\]\(javascript:", md.out)
+
+
+@pytest.mark.parametrize("content", [None, "model,notes\na/b,fine\n", "model,score\na/b,banana\n"])
+def test_a_bad_scores_file_is_the_same_one_line_error_as_gaps(run, hub: StandInHub, tmp_path: Path,
+                                                              content: str | None) -> None:
+    scores = tmp_path / "bench.csv"
+    if content is not None:
+        scores.write_text(content, encoding="utf-8")
+    out = tmp_path / "radar.html"
+    report = run("report", "--out", str(out), "--scores", str(scores))
+    gaps = run("gaps", "--scores", str(scores))
+    assert report.code == gaps.code == 2
+    assert report.err == gaps.err and report.err.count("\n") == 1
+    assert not out.exists()
+    assert hub.listing_requests() == []  # the file is read before anything is fetched
+
+
+def test_markdown_has_movers_and_gaps(run, hub: StandInHub) -> None:
+    _import(run, "2026-08-15", "2026-08-21")
+    result = run("report", "--format", "md", "--scores", str(SCORES), "--limit", "3")
+    assert result.code == 0, result.err
+    text = result.out
+    assert text.index("## Movers") < text.index("## Measured vs adopted") < text.index("## How to read this")
+    assert "### Rising" in text and "rank over time" in text
+    assert re.search(r"\| [▁█]{2} \|", text)  # a two-snapshot text sparkline
+    assert "```text" in text and "### Unmatched rows (3)" in text

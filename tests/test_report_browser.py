@@ -290,3 +290,41 @@ def test_charts_render_to_scale_at_laptop_and_phone_light_and_dark(browser: Any,
             opened.page.screenshot(path=str(tmp_path / f"charts-{name}-{scheme}.png"), full_page=True)
             opened.close()
     assert len(list(tmp_path.glob("charts-*.png"))) == 4
+
+
+def test_movers_and_gaps_sections_render_at_laptop_and_phone(browser: Any, run, hub: StandInHub,
+                                                             tmp_path: Path) -> None:
+    for day in ("2026-08-15", "2026-08-21"):
+        assert run("import", str(FIXTURES / "hub" / f"models-{day}.json"), "--at", f"{day}T19:00Z").code == 0
+    out = tmp_path / "radar.html"
+    scores = FIXTURES / "scores" / "team-coding-2026.csv"
+    result = run("report", "--out", str(out), "--scores", str(scores), "--limit", "5")
+    assert result.code == 0, result.err
+    for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+        for scheme in ("light", "dark"):
+            opened = Opened(browser, out, viewport=viewport, scheme=scheme)
+            assert opened.errors == []
+            assert opened.fits_width(), f"{name} {scheme}: the page scrolls sideways"
+            # Sparklines are drawn: each has a line of some length, in the movers tables.
+            sparks = opened.js("[...document.querySelectorAll('#movers svg.spark')].map((s) => "
+                               "s.getBoundingClientRect().width)")
+            rows = opened.js("document.querySelectorAll('#movers tbody tr').length")
+            assert len(sparks) == rows > 0
+            # Drawn at laptop width; on a phone the trend column gives way to rank, model and change.
+            assert (min(sparks) > 0) is (name == "laptop")
+            # The quadrant chart: every dot inside the plot, highlighted ones named.
+            box = opened.js("(() => { const r = document.querySelector('#gaps svg.chart').getBoundingClientRect();"
+                            " return [r.left, r.top, r.right, r.bottom]; })()")
+            dots = opened.js("[...document.querySelectorAll('#gaps circle.pt')].map((c) => {"
+                             " const r = c.getBoundingClientRect();"
+                             " return [r.left + r.width / 2, r.top + r.height / 2]; })")
+            assert len(dots) >= 5
+            assert all(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in dots)
+            named = opened.js("[...document.querySelectorAll('#gaps text.pt-label.hi')]"
+                              ".filter((t) => getComputedStyle(t).display !== 'none').length")
+            assert named > 0  # on phones the short names, on laptops the long ones
+            assert opened.visible("#gaps ul.unmatched li a")
+            opened.page.locator("#movers").screenshot(path=str(tmp_path / f"movers-{name}-{scheme}.png"))
+            opened.page.locator("#gaps").screenshot(path=str(tmp_path / f"gaps-{name}-{scheme}.png"))
+            opened.close()
+    assert len(list(tmp_path.glob("*.png"))) == 8

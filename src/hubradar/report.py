@@ -22,21 +22,36 @@ import statistics
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from . import __version__
 from .flags import LEGEND
+from .gaps import CONSENSUS, NEITHER, OPPORTUNITY, PLOT_AXES, WARNING, GapReport, gaps_notes, gaps_scatter, gaps_view
+from .history import HOW_TO_RECORD, Movers, NotEnoughHistory, Since, history_source, movers
+from .history_views import movers_summary, movers_view
 from .listing import Listing
+from .query import ListingQuery
 from .record import parse_time
-from .render import HUB_URL, Column, View, clean, format_cell, md_escape, shorten_middle, to_markdown
-from .store import to_iso
+from .render import (
+    HUB_URL,
+    Column,
+    OutputFormat,
+    View,
+    clean,
+    format_cell,
+    md_escape,
+    shorten_middle,
+    to_markdown,
+)
+from .scatter import to_plain
+from .store import SnapshotInfo, Store, to_iso
 from .units import human_count, human_duration
 from .views import SOURCE_TEXT, listing_view
 
 SVG_NS = "http://www.w3.org/2000/svg"
-_NUMERIC = frozenset({"count", "params", "age", "score", "int", "pct"})
+_NUMERIC = frozenset({"count", "params", "age", "score", "int", "pct", "ratio", "delta"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,6 +121,7 @@ class Report:
     generated_at: datetime
     sections: list[Section] = field(default_factory=list)
     version: str = __version__
+    notes: list[str] = field(default_factory=list)  # one line each under the heading (what is missing, how to add it)
 
 
 def _unique(sections: Sequence[Section]) -> list[Section]:
@@ -145,7 +161,8 @@ def render_html(report: Report) -> str:
         f"<h1>{esc(report.title)}</h1>\n"
         f'<p class="meta">Built {time_html(report.generated_at)} from the Hub\'s public listings. '
         'Every table says where its numbers came from and when.</p>\n'
-        f'<nav aria-label="Sections">{nav}</nav>\n'
+        + "".join(f'<p class="meta page-note">{esc(n)}</p>\n' for n in report.notes)
+        + f'<nav aria-label="Sections">{nav}</nav>\n'
         "</div></header>\n"
         f'<main class="wrap">\n{body}\n</main>\n'
         '<footer class="wrap"><p>Made with hubradar '
@@ -160,6 +177,7 @@ def render_markdown(report: Report) -> str:
     lines = [f"# {md_escape(clean(report.title))}", "",
              f"_Built {when(report.generated_at)} by hubradar {md_escape(report.version)} "
              "from the Hugging Face Hub's public listings._", ""]
+    lines += [line for note in report.notes for line in (f"_{md_escape(clean(note))}_", "")]
     for section in _unique(report.sections):
         lines += [f"## {md_escape(clean(section.title))}", ""]
         if section.intro:
@@ -215,8 +233,11 @@ def _classes(col: Column) -> str:
     return f' class="{joined}"' if joined else ""
 
 
-def _cell(col: Column, value: object, now: datetime | None, pill_titles: Mapping[str, str]) -> str:
-    if value is None or value == "" or value == [] or value == ():
+def _cell(col: Column, value: object, now: datetime | None, pill_titles: Mapping[str, str],
+          markup: str | None = None) -> str:
+    if markup is not None:  # built (and escaped) by the caller: a sparkline
+        content = markup
+    elif value is None or value == "" or value == [] or value == ():
         content = '<span class="na" title="unknown">–</span>' if col.kind != "list" else ""
     elif col.kind == "id":
         content = model_link(str(value))
@@ -231,12 +252,15 @@ def _cell(col: Column, value: object, now: datetime | None, pill_titles: Mapping
 
 
 def table_html(view: View, *, sorted_by: str | None = None, label: str | None = None,
-               pill_titles: Mapping[str, str] | None = None) -> str:
+               pill_titles: Mapping[str, str] | None = None,
+               markup: Mapping[str, Callable[[Mapping[str, object]], str]] | None = None) -> str:
     """A `View` (the rows the terminal shows) as a sortable HTML table.
 
     Numbers are right-aligned with tabular figures and carry their raw value for sorting;
-    columns with a higher `priority` number are hidden first on narrow screens.
+    columns with a higher `priority` number are hidden first on narrow screens. `markup` draws
+    a column's cells itself (already escaped HTML, such as a sparkline); it still sorts by the value.
     """
+    drawn = markup or {}
     if not view.rows:
         return f'<p class="empty">{esc(view.empty_message)}</p>'
     titles = pill_titles or {}
@@ -246,7 +270,8 @@ def table_html(view: View, *, sorted_by: str | None = None, label: str | None = 
         for c in view.columns
     )
     rows = "\n".join(
-        "<tr>" + "".join(_cell(c, row.get(c.key), view.now, titles) for c in view.columns) + "</tr>"
+        "<tr>" + "".join(_cell(c, row.get(c.key), view.now, titles,
+                                drawn[c.key](row) if c.key in drawn else None) for c in view.columns) + "</tr>"
         for row in view.rows
     )
     aria = f' aria-label="{esc(label)}"' if label else ""
@@ -393,12 +418,176 @@ def how_to_read_section(flags_used: Iterable[str] = ()) -> Section:
                    intro="The Hub's numbers are by-products of how people use it. Six things to keep in mind:")
 
 
+# ---------------------------------------------------------------------------------------------
+# Movers: the stored history of the downloads listing
+
+
+MOVERS_QUERY = ListingQuery(sort="downloads")
+SPARK_POINTS = 60  # snapshots a sparkline draws at most (hourly records over a week would be 168)
+NO_HISTORY = f"Movers appear once two snapshots of the downloads listing are stored: {HOW_TO_RECORD}."
+
+
+@dataclass(frozen=True)
+class MoverHistory:
+    """`movers` since a moment, and each shown model's rank in the snapshots between the two compared."""
+
+    movers: Movers
+    views: list[View]  # Rising, New, Falling, Dropped: the rows `hubradar movers` shows
+    times: list[datetime]
+    ranks: dict[str, list[int | None]]
+
+
+def _evenly(items: Sequence[SnapshotInfo], count: int) -> list[SnapshotInfo]:
+    """At most `count` items spread evenly, the first and the last always kept."""
+    if len(items) <= count:
+        return list(items)
+    picks = sorted({round(i * (len(items) - 1) / (count - 1)) for i in range(count)})
+    return [items[i] for i in picks]
+
+
+def load_movers(store: Store | None, since: Since = timedelta(days=7), *, limit: int = 10) -> MoverHistory | None:
+    """The downloads listing's movers since `since` (7 days back from the newest snapshot), with rank series.
+
+    None when the store holds fewer than two snapshots of that listing: the page says how to get some.
+    """
+    if store is None:
+        return None
+    try:
+        result = movers(store, MOVERS_QUERY, since)
+    except NotEnoughHistory:
+        return None
+    head = movers_view(result, OutputFormat.md, limit)
+    views = [replace(head, title=(head.title or "").split(" — ")[0], extra_sections=[]), *head.extra_sections]
+    key = history_source(store, MOVERS_QUERY).key
+    start, end = result.older.fetched_at, result.newer.fetched_at
+    infos = _evenly([i for i in store.snapshots(key) if start <= i.fetched_at <= end], SPARK_POINTS)
+    column = {info.id: n for n, info in enumerate(infos)}
+    ids = list(dict.fromkeys(str(row["id"]) for view in views for row in view.rows))
+    ranks: dict[str, list[int | None]] = {model: [None] * len(infos) for model in ids}
+    for snapshot_id, model_id, rank, *_ in store.series(key, ids, start) if ids else ():
+        if snapshot_id in column and model_id in ranks:
+            ranks[model_id][column[snapshot_id]] = rank
+    return MoverHistory(result, views, [i.fetched_at for i in infos], ranks)
+
+
+def _rank_label(model_id: str, ranks: Sequence[int | None], times: Sequence[datetime]) -> str:
+    known = [(t, r) for t, r in zip(times, ranks, strict=True) if r is not None]
+    if not known:
+        return f"{model_id}: not in the stored snapshots"
+    (t0, r0), (t1, r1) = known[0], known[-1]
+    return f"{model_id}: rank {r0} on {t0:%Y-%m-%d} → {r1} on {t1:%Y-%m-%d} ({len(times)} snapshots)"
+
+
+def movers_section(history: MoverHistory) -> Section:
+    """Rising, new, falling and dropped models of the downloads listing, each with its rank over the snapshots."""
+    result, times = history.movers, history.times
+    trend = Column("trend", "rank over time", "text", priority=1)
+
+    def spark(row: Mapping[str, object]) -> str:
+        ranks = history.ranks.get(str(row["id"]), [])
+        return sparkline([None if r is None else -r for r in ranks], label=_rank_label(str(row["id"]), ranks, times))
+
+    html_parts, md_parts = [], []
+    for view in history.views:
+        rows = [row | {"trend": text_sparkline([None if r is None else -r for r in history.ranks.get(row["id"], [])])}
+                for row in view.rows]
+        shown = replace(view, columns=[*view.columns, trend], rows=rows, title=None, notes=[])
+        heading = view.title or "Movers"
+        html_parts.append(f'<h3 class="sub">{esc(heading)}</h3>\n'
+                          + table_html(shown, label=heading, markup={"trend": spark}))
+        md_parts.append(f"### {md_escape(clean(heading))}\n\n{table_markdown(shown)}")
+    summary = movers_summary(result)
+    if not result.near:
+        summary += "; no snapshot near a week before the newest, so compared with the nearest one"
+    return Section(
+        key="movers", title="Movers",
+        intro="How the most-downloaded listing changed between two stored snapshots about a week apart: "
+        "places gained, new entrants and falls. The line shows each model's rank over the snapshots "
+        "in between (up is a better rank).",
+        html=f'<p class="source">{esc(summary)}</p>\n' + "\n".join(html_parts),
+        markdown="\n".join(md_parts) + f"\n_{md_escape(clean(summary))}_\n",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Measured vs adopted: `hubradar gaps` on the page
+
+
+def gaps_chart(report: GapReport) -> str:
+    """Score (up) against the family's downloads (across, log), lines at the medians; opportunities and
+    warnings highlighted. Rows with no known adoption have no place on it."""
+    rows = [g for g in report.rows if g.adoption is not None]
+    points = [Point(float(g.adoption or 0), g.row.score, g.id, model_url(g.id),
+                    g.label in (OPPORTUNITY, WARNING)) for g in rows]
+    return scatter_chart(points, label=f"Measured {report.sheet.score_col} against Hub adoption",
+                         x_label=PLOT_AXES[report.kind], y_label=f"score ({report.sheet.score_col})",
+                         x_split=report.median_adoption, y_split=report.median_score,
+                         quadrants=Quadrants(OPPORTUNITY, CONSENSUS, NEITHER, WARNING))
+
+
+def _unmatched_html(report: GapReport) -> str:
+    items = []
+    for u in report.unmatched:
+        closest = ", ".join(model_link(s) for s in u.suggestions)
+        items.append(f'<li><span class="as-written">{esc(u.row.model)}</span> '
+                     f'<span class="muted">line {u.row.line} · {esc(u.reason)}</span>'
+                     + (f" · did you mean {closest}?" if closest else "") + "</li>")
+    return (f'<h3 class="sub">Unmatched rows ({len(report.unmatched)})</h3>'
+            f"\n<ul class=\"unmatched\">\n"
+            + "\n".join(items) + "\n</ul>\n<p class=\"more\">Write the Hub id (org/name) to match a row.</p>")
+
+
+def _unmatched_markdown(report: GapReport) -> str:
+    lines = [f"### Unmatched rows ({len(report.unmatched)})", ""]
+    for u in report.unmatched:
+        closest = ", ".join(f"[{md_escape(clean(s))}]({model_url(s)})" for s in u.suggestions)
+        written = md_escape(clean(u.row.model))
+        lines.append(f"- {written} (line {u.row.line}): {md_escape(clean(u.reason))}"
+                     + (f"; did you mean {closest}?" if closest else ""))
+    return "\n".join(lines) + "\n"
+
+
+def gaps_section(report: GapReport) -> Section:
+    """The team's measured scores against adoption: the quadrant chart, the rows by gap, the unmatched rows."""
+    view, _ = without_empty_columns(replace(gaps_view(report), title=None, notes=[], extra_sections=[]))
+    notes = gaps_notes(report)
+    listing = report.listing
+    source = (f'<p class="source"><span class="badge {esc(listing.source)}">{esc(listing.source)}</span> '
+              f"{esc(report.sheet.describe())}</p>")
+    chart = f"<figure>{gaps_chart(report)}</figure>" if any(g.adoption is not None for g in report.rows) else ""
+    html_out = (source + "\n" + chart + "\n" + table_html(view, sorted_by="gap", label="Measured vs adopted")
+                + "\n" + "".join(f'<p class="more">{esc(n)}</p>\n' for n in notes))
+    md = [table_markdown(view), *(f"_{md_escape(clean(n))}_\n" for n in notes)]
+    drawn = gaps_scatter(report)
+    if drawn is not None:
+        scatter, legend = drawn
+        md.append("```text\n" + to_plain(scatter.render(72, 18)) + "\n\n" + "\n".join(map(clean, legend)) + "\n```\n")
+    if report.unmatched:
+        html_out += _unmatched_html(report)
+        md.append(_unmatched_markdown(report))
+    return Section(
+        key="gaps", title="Measured vs adopted",
+        intro=f"Your measured scores ({report.sheet.path.name}) against how much the Hub uses each model's family. "
+        "opportunity: measured at or above the median, adopted below it; warning: adopted at or above the median, "
+        "measured below it.",
+        html=html_out, markdown="\n".join(md),
+    )
+
+
 def radar_report(trending: Listing, tops: Sequence[Listing], *, generated_at: datetime,
-                 title: str = "Hub radar") -> Report:
-    """The radar page from its data: add a section by listing one more section function here."""
+                 title: str = "Hub radar", history: MoverHistory | None = None,
+                 gaps: GapReport | None = None) -> Report:
+    """The radar page from its data: add a section by listing one more section function here.
+
+    Movers need two stored snapshots; without them the page says how to record some instead.
+    """
     sections = [trending_section(trending, generated_at), *(top_section(t, generated_at) for t in tops)]
+    if history is not None:
+        sections.append(movers_section(history))
+    if gaps is not None:
+        sections.append(gaps_section(gaps))
     sections.append(how_to_read_section(frozenset().union(*(s.flags for s in sections))))
-    return Report(title, generated_at, sections)
+    return Report(title, generated_at, sections, notes=[] if history is not None else [NO_HISTORY])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -801,6 +990,9 @@ th[aria-sort] button{color:var(--fg)}
 th[aria-sort=descending] button::after{content:" ▾"}
 th[aria-sort=ascending] button::after{content:" ▴"}
 .empty{color:var(--muted);font-style:italic}
+h3.sub{margin:1.5rem 0 .35rem}
+.unmatched{margin:.25rem 0 .5rem;padding-left:1.25rem}
+.unmatched .muted{color:var(--muted);font-size:.9em}
 .biases{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:.75rem;margin:.5rem 0 1rem}
 .biases div{padding:.8rem .95rem;border:1px solid var(--line);border-radius:10px;background:var(--soft)}
 .biases p{margin:0;color:var(--muted);font-size:.9rem}

@@ -10,11 +10,15 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..gaps import find_gaps
+from ..history import existing_store
 from ..listing import get_listing
 from ..query import ListingQuery
 from ..render import Notifier
-from ..report import radar_report, render_html, render_markdown, write_page
+from ..report import load_movers, radar_report, render_html, render_markdown, write_page
+from ..scores import read_scores
 from ..store import now_utc
+from .gaps import SCORES, ModelColOpt, ScoreColOpt
 from .listing import check_task
 from .options import (
     OUTPUT,
@@ -31,18 +35,20 @@ from .options import (
     fetch_options,
 )
 
-REPORT_HELP = """Write the radar as one page: trending, most downloaded per task, and how to read them.
+REPORT_HELP = """Write the radar as one page: trending, most downloaded per task, movers, and how to read them.
 
-The HTML needs nothing else to open (styles, charts and script are inline); --format md writes
-the same tables as Markdown for a README or a wiki.
+Movers (the downloads listing over the last week) appear once two snapshots are stored
+(hubradar record or hubradar import); --scores adds your measured scores against adoption, as
+hubradar gaps. The HTML needs nothing else to open (styles, charts and script are inline);
+--format md writes the same tables as Markdown for a README or a wiki.
 
 Examples:
 
   hubradar report --out radar.html
 
-  hubradar report --out /var/www/radar/index.html --task text-generation --task feature-extraction
-
   hubradar report --format md --limit 10 > RADAR.md
+
+  hubradar report --out /var/www/radar/index.html --task text-generation --scores bench.csv
 """
 
 
@@ -62,6 +68,11 @@ ReportFormatOpt = Annotated[
                  rich_help_panel=OUTPUT),
 ]
 TitleOpt = Annotated[str, typer.Option("--title", help="The page's heading.", rich_help_panel=OUTPUT)]
+ReportScoresOpt = Annotated[
+    Path | None,
+    typer.Option("--scores", help="Add a 'Measured vs adopted' section from this CSV of your results (as hubradar "
+                 "gaps).", show_default=False, rich_help_panel=SCORES),
+]
 
 
 def report(
@@ -70,6 +81,9 @@ def report(
     limit: LimitOpt = 20,
     fmt: ReportFormatOpt = ReportFormat.html,
     title: TitleOpt = "Hub radar",
+    scores: ReportScoresOpt = None,
+    model_col: ModelColOpt = None,
+    score_col: ScoreColOpt = None,
     max_age: MaxAgeOpt = "1h",
     refresh: RefreshOpt = False,
     offline: OfflineOpt = False,
@@ -82,6 +96,18 @@ def report(
     notify = Notifier(quiet)
     if out is not None and not out.parent.is_dir():
         raise UsageError(f"--out: the directory {str(out.parent)!r} does not exist")
+    if scores is None and (model_col or score_col):
+        raise UsageError("--model-col and --score-col read the --scores file: add --scores FILE")
+    sheet = read_scores(scores, model_col=model_col, score_col=score_col) if scores is not None else None
+    if sheet is not None:
+        notify(sheet.describe())
+    # History first: this run's own fetches must not become the "newest snapshot" movers compare.
+    store = existing_store(cache_dir, notify)
+    try:
+        history = load_movers(store, limit=limit)
+    finally:
+        if store is not None:
+            store.close()
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, notify=notify)
     trending = get_listing(ListingQuery(sort="trending", limit=limit), options)
@@ -90,7 +116,10 @@ def report(
         listing = get_listing(ListingQuery(sort="downloads", task=name, limit=limit), options)
         check_task(listing)
         tops.append(listing)
-    page = radar_report(trending, tops, generated_at=now_utc(), title=title)
+    gaps = find_gaps(sheet, options) if sheet is not None else None
+    for notice in gaps.notices if gaps else ():
+        notify(notice)
+    page = radar_report(trending, tops, generated_at=now_utc(), title=title, history=history, gaps=gaps)
     text = render_html(page) if fmt is ReportFormat.html else render_markdown(page)
     if out is None:
         sys.stdout.write(text)
