@@ -58,6 +58,27 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandInHub]:
     server.close()
 
 
+def lineage_models() -> list[dict]:
+    """Real captures with lineage tags and cardData.base_model (see fixtures/PROVENANCE.md)."""
+    return json.loads((FIXTURES / "hub" / "lineage.json").read_text())
+
+
+@pytest.fixture
+def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """Start a stand-in Hub over the given models and point HF_ENDPOINT at it (closed after the test)."""
+    servers: list[StandInHub] = []
+
+    def _serve(models: list[dict]) -> StandInHub:
+        server = StandInHub(models).serve()
+        servers.append(server)
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        return server
+
+    yield _serve
+    for server in servers:
+        server.close()
+
+
 @pytest.fixture
 def dead_hub(monkeypatch: pytest.MonkeyPatch) -> str:
     """An HF_ENDPOINT where nothing listens: connection refused at once."""

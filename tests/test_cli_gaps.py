@@ -163,7 +163,8 @@ def test_plot_draws_every_matched_row(run, hub: StandInHub) -> None:
         assert corner in plot
     assert "family downloads, last 30 days (log scale)" in plot
     assert "1 Qwen/Qwen3-Coder-480B-A35B-Instruct (opportunity, 86.0%, 91K)" in plot
-    assert "b Qwen/Qwen3.6-27B (warning, 48.1%, 7.7M)" in plot
+    # The family: the base, its tagged GGUF and its untagged FP8/NVFP4/AWQ re-uploads (the name rule).
+    assert "b Qwen/Qwen3.6-27B (warning, 48.1%, 23.8M)" in plot
     md = run("gaps", "--scores", TEAM, "--plot", "--format", "md").out
     assert "```text" in md and "score (Pass rate)" in md
 

@@ -76,14 +76,20 @@ def test_min_max_params_keep_models_the_hubs_own_filter_drops(run, hub: StandInH
     assert not set(name_sized) & set(hub_answer)
 
 
-def test_a_reupload_inherits_its_bases_size_through_lineage(run, hub: StandInHub) -> None:
-    """unsloth/DeepSeek-R1-GGUF reports 29.6B; tagged as a quantization of DeepSeek-R1 it is 685B."""
-    plain = run("top", "--size", "medium", "--limit", "1000", "--format", "json")
-    assert "unsloth/DeepSeek-R1-GGUF" in {r["id"] for r in plain.json()["rows"]}
+@pytest.mark.parametrize("tagged", [False, True])
+def test_a_reupload_inherits_its_bases_size_through_lineage(run, hub: StandInHub, tagged: bool) -> None:
+    """unsloth/DeepSeek-R1-GGUF reports 29.6B; as a re-upload of DeepSeek-R1 it is 685B.
+
+    Untagged in the capture, the name rule links it (GGUF stripped: DeepSeek-R1); tagged, the metadata.
+    """
     model = next(m for m in hub.models if m["id"] == "unsloth/DeepSeek-R1-GGUF")
-    model["tags"] = [*model["tags"], "base_model:deepseek-ai/DeepSeek-R1",
-                     "base_model:quantized:deepseek-ai/DeepSeek-R1"]
-    result = run("top", "--size", "large", "--limit", "1000", "--format", "json", "--refresh")
+    assert not any(t.startswith("base_model:") for t in model["tags"])
+    if tagged:
+        model["tags"] = [*model["tags"], "base_model:deepseek-ai/DeepSeek-R1",
+                         "base_model:quantized:deepseek-ai/DeepSeek-R1"]
+    medium = run("top", "--size", "medium", "--limit", "1000", "--format", "json")
+    assert "unsloth/DeepSeek-R1-GGUF" not in {r["id"] for r in medium.json()["rows"]}
+    result = run("top", "--size", "large", "--limit", "1000", "--format", "json")
     rows = {r["id"]: r for r in result.json()["rows"]}
     base = rows["deepseek-ai/DeepSeek-R1"]
     assert rows["unsloth/DeepSeek-R1-GGUF"]["params"] == base["params"]

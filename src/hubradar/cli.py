@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import typer
 
 from . import __version__
-from .commands import cache, gaps, history, listing, report
+from .commands import cache, family, gaps, history, listing, report
 from .errors import HubradarError
 
 app = typer.Typer(
@@ -56,6 +56,7 @@ app.command("export")(history.export_cmd)
 app.command("record")(history.record_cmd)
 app.add_typer(cache.app, name="cache")
 app.command("report")(report.report)
+app.command("family")(family.family)
 
 
 def _debug() -> bool:

@@ -361,7 +361,8 @@ def compare(
                 likes_gained=_change(b.likes, a.likes) if a and b else None,
                 downloads_change=_change(b.downloads, a.downloads) if a and b else None,
                 trending_change=_change(b.trending, a.trending) if a and b else None,
-                members=(b or a).members if root else (),  # type: ignore[union-attr]
+                # Everyone summed on either side (a re-upload may be listed in one snapshot only).
+                members=tuple(dict.fromkeys([*(b.members if b else ()), *(a.members if a else ())])) if root else (),
             )
         )
     outside = window + 1

@@ -8,6 +8,7 @@ literally: control characters are removed and Rich markup is never interpreted.
 
 from __future__ import annotations
 
+import bisect
 import io
 import itertools
 import json
@@ -315,6 +316,38 @@ def shorten_ids(ids: Iterable[str], limit: int) -> dict[str, str]:
                 break
         else:
             taken.add(short)
+    return _unambiguous(shown, limit, heads, taken)
+
+
+def _stands_for_other(short: str, full: str, ordered: list[str]) -> bool:
+    """Could `short` be read as another id of the table (`Qwen/Qwen2.5…14B-Instruct` is both
+    `Qwen/Qwen2.5-14B-Instruct` and `Qwen/Qwen2.5-Coder-14B-Instruct`)?"""
+    if "…" not in short:
+        return False
+    parts = short.split("…")
+    pattern = re.compile(".+".join(map(re.escape, parts)))
+    at = bisect.bisect_left(ordered, parts[0])
+    while at < len(ordered) and ordered[at].startswith(parts[0]):
+        other = ordered[at]
+        if other != full and pattern.fullmatch(other):
+            return True
+        at += 1
+    return False
+
+
+def _unambiguous(shown: dict[str, str], limit: int, heads: list[int], taken: set[str]) -> dict[str, str]:
+    """Move the cut of any shortened id that another id of the table also fits."""
+    ordered = sorted(shown)
+    for full, short in shown.items():
+        if not _stands_for_other(short, full, ordered):
+            continue
+        for head in heads:
+            trial = _cut(full, limit, head)
+            if trial not in taken and not _stands_for_other(trial, full, ordered):
+                taken.discard(short)
+                taken.add(trial)
+                shown[full] = trial
+                break
     return shown
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UsageError
+from ..family_views import listing_group_view
 from ..listing import Listing, get_listing
 from ..query import ListingQuery
 from ..render import Notifier, OutputFormat, emit
@@ -20,6 +21,8 @@ from .options import (
     DerivativesOpt,
     EndpointOpt,
     FormatOpt,
+    GroupChoice,
+    GroupOpt,
     IncludeUnknownOpt,
     LibraryOpt,
     LimitOpt,
@@ -42,13 +45,16 @@ from .options import (
     size_filter,
 )
 
+GROUP_DEPTH = 1000  # --group: families are computed from this many models of the listing
+SIGNAL_DEPTH_MAX = 1000  # --sort providers|derivatives: one lookup per model, within the Hub's budget
+
 TRENDING_HELP = """Models rising now, by the Hub's trending score.
 
 Examples:
 
   hubradar trending
 
-  hubradar trending --task text-generation --limit 10 --format json
+  hubradar trending --task text-generation --group family --format json
 
   hubradar trending --size small --served --derivatives
 """
@@ -59,7 +65,7 @@ Examples:
 
   hubradar top --sort all-time --library gguf --format csv > top.csv
 
-  hubradar top --task text-generation --min-params 7B --max-params 70B
+  hubradar top --task text-generation --min-params 7B --max-params 70B --group family
 
   hubradar top --sort derivatives --depth 200 --task text-generation
 """
@@ -90,14 +96,24 @@ def run_listing(
     retries: int | None = None,
     signals: SignalRequest | None = None,
     sizes: SizeFilter | None = None,
+    group: GroupChoice | None = None,
+    depth: int = GROUP_DEPTH,
 ) -> Listing:
-    """Fetch (or serve from cache) a listing and print it; shared by `trending` and `top`.
+    """Fetch (or serve from cache) a listing and print it, or its groups; shared by `trending` and `top`.
 
     A size filter looks deeper than the rows shown (`filter_depth`) and cuts to --limit after.
+    `--group` groups the top `depth` models of the listing instead (see docs/lineage.md).
     """
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, retries=retries, notify=notify,
                             spinner=fmt is OutputFormat.table)
+    if group is not None:
+        listing = get_listing(query, options, depth=depth)
+        check_task(listing)
+        if query.sort == "all-time":
+            notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
+        emit(listing_group_view(listing, group.value, depth=depth, fmt=fmt, title=title, sizes=sizes), fmt)
+        return listing
     listing = get_listing(query, options, depth=filter_depth(query.limit) if sizes else 0)
     check_task(listing)
     if query.sort == "all-time":
@@ -115,6 +131,16 @@ def run_listing(
     return listing
 
 
+def _check_group(group: GroupChoice | None, derivatives: bool, signal: str | None = None) -> None:
+    """`--group` sums downloads, likes or trending scores: not a per-model column or signal sort."""
+    if group is None:
+        return
+    if signal is not None:
+        raise UsageError(f"--group ranks groups by downloads, likes, trending or all-time, not --sort {signal}")
+    if derivatives:
+        raise UsageError("--derivatives adds a column to model rows; for a family's derivatives see hubradar family")
+
+
 def trending(
     task: TaskOpt = None,
     author: AuthorOpt = None,
@@ -126,6 +152,8 @@ def trending(
     max_params: MaxParamsOpt = None,
     include_unknown: IncludeUnknownOpt = False,
     limit: LimitOpt = 20,
+    group: GroupOpt = None,
+    depth: DepthOpt = None,
     derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     max_age: MaxAgeOpt = "1h",
@@ -141,12 +169,15 @@ def trending(
     notify = Notifier(quiet)
     sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
                         notify=notify)
+    _check_group(group, derivatives)
+    if depth is not None and group is None:
+        raise UsageError("--depth applies to trending only with --group")
     query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit,
                          inference_provider="all" if served else None)
     run_listing(query, fmt=fmt, notify=notify, title="Trending on the Hub", max_age=max_age,
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
                 timeout=timeout, retries=retries, signals=SignalRequest(derivatives=derivatives, limit=limit),
-                sizes=sizes)
+                sizes=sizes, group=group, depth=depth or GROUP_DEPTH)
 
 
 def top(
@@ -161,6 +192,7 @@ def top(
     max_params: MaxParamsOpt = None,
     include_unknown: IncludeUnknownOpt = False,
     limit: LimitOpt = 20,
+    group: GroupOpt = None,
     depth: DepthOpt = None,
     derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
@@ -178,8 +210,11 @@ def top(
     sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
                         notify=notify)
     signal = sort.value if sort.value in SIGNALS else None  # ranked here over the top --depth by downloads
-    if depth is not None and signal is None:
-        raise UsageError("--depth applies only with --sort providers or --sort derivatives")
+    _check_group(group, derivatives, signal)
+    if depth is not None and signal is None and group is None:
+        raise UsageError("--depth applies only with --group or --sort providers|derivatives")
+    if signal is not None and depth is not None and depth > SIGNAL_DEPTH_MAX:
+        raise UsageError(f"--depth with --sort {signal}: at most {SIGNAL_DEPTH_MAX:,} (one lookup per model)")
     rank_depth = max(depth or DEFAULT_DEPTH, limit)
     query = ListingQuery(sort="downloads" if signal else sort.value, task=task, author=author, search=search,
                          library=library, limit=rank_depth if signal else limit,
@@ -192,7 +227,7 @@ def top(
                 refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
                 timeout=timeout, retries=retries,
                 signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth),
-                sizes=sizes)
+                sizes=sizes, group=group, depth=depth or GROUP_DEPTH)
 
 
 trending.__doc__ = TRENDING_HELP

@@ -38,6 +38,12 @@ class SortChoice(StrEnum):
     all_time = "all-time"
 
 
+class GroupChoice(StrEnum):
+    family = "family"
+    author = "author"
+    series = "series"
+
+
 SortOpt = Annotated[
     SortChoice,
     typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
@@ -57,8 +63,9 @@ TopSortOpt = Annotated[
 ]
 DepthOpt = Annotated[
     int | None,
-    typer.Option("--depth", min=1, max=1000, rich_help_panel=OUTPUT, show_default="100",
-                 help="With --sort providers|derivatives: how many of the most downloaded to rank."),
+    typer.Option("--depth", min=1, max=100_000, rich_help_panel=OUTPUT, show_default=False,
+                 help="How many of the listing's models to work from: with --group (default 1,000; deeper finds "
+                      "more re-uploads) or --sort providers|derivatives (default 100, at most 1,000)."),
 ]
 ServedOpt = Annotated[
     bool, typer.Option("--served", help="Only models served by at least one live inference provider.",
@@ -155,6 +162,11 @@ RetriesOpt = Annotated[
     int,
     typer.Option("--retries", min=0, max=20, rich_help_panel=FETCH,
                  help="Retries after a 429, 5xx, timeout or dropped connection (within 20 s; then the cache answers)."),
+]
+GroupOpt = Annotated[
+    GroupChoice | None,
+    typer.Option("--group", "-g", case_sensitive=False, rich_help_panel=OUTPUT,
+                 help="One row per family (a base and its re-uploads), author, or name series; see docs/lineage.md."),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No notices on stderr (errors are still shown).", rich_help_panel=OUTPUT)
