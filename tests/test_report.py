@@ -80,7 +80,7 @@ def test_report_has_every_section_with_live_provenance_and_balanced_markup(run, 
     assert page.problems == []
     assert page.doctype == "doctype html"
     sections = [e.attrs["id"] for e in page.find("section")]
-    assert sections == ["trending", "top-text-generation", "top-feature-extraction", "how-to-read"]
+    assert sections == ["trending", "top-text-generation", "top-feature-extraction", "families", "how-to-read"]
     assert [e.attrs["href"] for e in page.find("a") if (e.attrs["href"] or "").startswith("#")] == [
         f"#{s}" for s in sections]
     # Each table: the rows the Hub ranks first, and a line saying where and when they came from.
@@ -93,7 +93,11 @@ def test_report_has_every_section_with_live_provenance_and_balanced_markup(run, 
     assert len(page.find("span", **{"class": "badge live"})) == 3
     assert markup.count("7 models live from the Hub, fetched <time datetime=") == 3
     assert "before this page" not in page.text  # fetched as the page was built: no age to state
-    assert len(hub.listing_requests()) == 3
+    # trending, the two tasks, and one deep downloads listing the families are grouped over
+    assert len(hub.listing_requests()) == 4
+    # the families chart: one bar per family, the largest first, linked to its base model's page
+    assert len(page.find("g", **{"class": "bar-row"})) == 10
+    assert 'href="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2"' in markup
     for bias in ("Downloads are not production use", "Small models download more", "Re-uploads fragment",
                  "Launch spikes and bots inflate trending", "Closed models are invisible",
                  "A GGUF repo counts every file request"):
@@ -157,7 +161,7 @@ def test_markdown_has_the_same_sections_escaped(run, hostile_hub: StandInHub) ->
     md = result.out
     headings = [line for line in md.splitlines() if line.startswith("#")]
     assert headings == ["# &lt;img src=x onerror=alert(1)&gt; radar", "## Trending now",
-                        "## Most downloaded: &lt;b&gt;x&lt;/b&gt;&\"'", "## How to read this"]
+                        "## Most downloaded: &lt;b&gt;x&lt;/b&gt;&\"'", "## Families", "## How to read this"]
     assert "<" not in md.replace("&lt;", "")
     assert "| 1 | [evil-org/x-model](https://huggingface.co/evil-org/x-model) |" in md
     assert "_3 models live from the Hub, fetched " in md
@@ -372,7 +376,7 @@ def test_nice_ticks_are_round_and_cover_the_range() -> None:
 def test_columns_unknown_for_every_row_give_way_to_a_sentence(run, hub: StandInHub) -> None:
     result = run("report", "--format", "md", "--task", "text-generation", "--limit", "7")
     assert result.code == 0, result.err
-    headers = [line for line in result.out.splitlines() if line.startswith("| # |")]
+    headers = [line for line in result.out.splitlines() if line.startswith("| # | model")]
     notes = [line for line in result.out.splitlines() if line.startswith("_7 models")]
     # The capture records no inference providers at all: that column gives way to a sentence in both
     # tables, while params (sized from metadata or names) stays.

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import __version__
+from .families import group_models
 from .flags import LEGEND
 from .gaps import CONSENSUS, NEITHER, OPPORTUNITY, PLOT_AXES, WARNING, GapReport, gaps_notes, gaps_scatter, gaps_view
 from .history import HOW_TO_RECORD, Movers, NotEnoughHistory, Since, history_source, movers
@@ -574,14 +575,48 @@ def gaps_section(report: GapReport) -> Section:
     )
 
 
+FAMILY_BARS = 10
+
+
+def families_section(listing: Listing, generated_at: datetime, *, limit: int = FAMILY_BARS) -> Section:
+    """Who the field standardizes on: each family's share of the downloads listed (re-uploads rolled up).
+
+    `listing` is a deep downloads listing (its `pool`): families are only as complete as it is.
+    """
+    pool = listing.pool or listing.records
+    grouping = group_models(pool, "family")
+    groups = grouping.top(limit)
+    bars = [Bar(g.key, (g.share or 0.0) * 100, href=model_url(g.key),
+                note=f"{human_count(g.downloads)} downloads, {g.member_count} repo{'s' if g.member_count != 1 else ''}")
+            for g in groups]
+    chart = bar_chart(bars, label=f"Download share of the {len(groups)} largest families",
+                      value_text=lambda v: f"{v:.1f}%")
+    top = ", ".join(f"top {n} {share * 100:.0f}%" for n, share in grouping.concentration.items() if share is not None)
+    covered = (f"{len(grouping)} families from the {len(pool)} most downloaded models "
+               f"({SOURCE_TEXT[listing.source]}, fetched {when(listing.fetched_at)})")
+    rows = "\n".join(f"| {i} | [{md_escape(clean(g.key))}]({model_url(g.key)}) | {human_count(g.downloads)} | "
+                     f"{(g.share or 0) * 100:.1f}% | {g.member_count} |" for i, g in enumerate(groups, start=1))
+    return Section(
+        key="families",
+        title="Families",
+        intro="A model's re-uploads (GGUF, AWQ, MLX, FP8 …) carry the same weights: here they count with "
+        "their base, so each bar is the model's whole share of the downloads listed.",
+        html=f'<p class="source">{esc(covered)} · concentration: {esc(top)}</p>\n{chart}',
+        markdown="| # | family | downloads | share | repos |\n|---:|---|---:|---:|---:|\n"
+        f"{rows}\n\n_{md_escape(covered)}; concentration: {md_escape(top)}_\n",
+    )
+
+
 def radar_report(trending: Listing, tops: Sequence[Listing], *, generated_at: datetime,
                  title: str = "Hub radar", history: MoverHistory | None = None,
-                 gaps: GapReport | None = None) -> Report:
+                 gaps: GapReport | None = None, families: Listing | None = None) -> Report:
     """The radar page from its data: add a section by listing one more section function here.
 
     Movers need two stored snapshots; without them the page says how to record some instead.
     """
     sections = [trending_section(trending, generated_at), *(top_section(t, generated_at) for t in tops)]
+    if families is not None:
+        sections.append(families_section(families, generated_at))
     if history is not None:
         sections.append(movers_section(history))
     if gaps is not None:

@@ -35,6 +35,8 @@ from .options import (
     fetch_options,
 )
 
+FAMILY_DEPTH = 1000  # families are computed over the 1,000 most downloaded models: one request
+
 REPORT_HELP = """Write the radar as one page: trending, most downloaded per task, movers, and how to read them.
 
 Movers (the downloads listing over the last week) appear once two snapshots are stored
@@ -111,6 +113,8 @@ def report(
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, notify=notify)
     trending = get_listing(ListingQuery(sort="trending", limit=limit), options)
+    # Families first: the deep downloads listing then also serves the unfiltered "most downloaded" table.
+    families = get_listing(ListingQuery(sort="downloads", limit=limit), options, depth=FAMILY_DEPTH)
     tops = []
     for name in dict.fromkeys(task or [None]):
         listing = get_listing(ListingQuery(sort="downloads", task=name, limit=limit), options)
@@ -119,7 +123,8 @@ def report(
     gaps = find_gaps(sheet, options) if sheet is not None else None
     for notice in gaps.notices if gaps else ():
         notify(notice)
-    page = radar_report(trending, tops, generated_at=now_utc(), title=title, history=history, gaps=gaps)
+    page = radar_report(trending, tops, generated_at=now_utc(), title=title, history=history, gaps=gaps,
+                        families=families)
     text = render_html(page) if fmt is ReportFormat.html else render_markdown(page)
     if out is None:
         sys.stdout.write(text)
