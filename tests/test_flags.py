@@ -43,3 +43,18 @@ def test_legend_lists_only_the_flags_shown_in_order() -> None:
     assert line is not None and line.startswith("Flags: new = ")
     assert line.index("new =") < line.index("gguf-count =")
     assert "spike =" not in line
+
+
+def test_flags_stay_at_80_columns_and_the_legend_explains_what_is_shown(run, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("trending", "--offline", "--limit", "8", "-q")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    header = next(line for line in lines if line.startswith("#"))
+    assert header.split()[-1] == "flags"
+    assert any("re-upload" in line and "unsloth/Qwen3.8-27B-GGUF" in line for line in lines)
+    legend = result.out[result.out.index("Flags: "):]
+    assert "re-upload =" in legend and "utility =" not in legend  # only the flags the rows carry
+    payload = run("trending", "--offline", "--limit", "8", "-q", "--format", "json").json()
+    assert {f for row in payload["rows"] for f in row["flags"]} == {
+        "new", "spike", "re-upload", "unknown-size", "gguf-count"}

@@ -97,6 +97,12 @@ class View:
     csv_keys: list[str] | None = None
     empty_message: str = "No models match."
     extra_sections: list[View] = field(default_factory=list)
+    # Notes that explain one column (a legend): in a table, shown only when that column fits.
+    column_notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def all_notes(self) -> list[str]:
+        return [*self.notes, *self.column_notes.values()]
 
 
 def format_cell(value: Any, kind: Kind, now: datetime | None) -> str:
@@ -207,8 +213,8 @@ def to_markdown(view: View) -> str:
                     cells.append(text)
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
-        lines += [f"_{md_escape(clean(n))}_" for n in part.notes]
-        if part.notes:
+        lines += [f"_{md_escape(clean(n))}_" for n in part.all_notes]
+        if part.all_notes:
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -418,8 +424,16 @@ def emit(view: View, fmt: OutputFormat | str = OutputFormat.table, stream: TextI
                 console.print(_rich_table(part, console.width))
             else:
                 console.print(clean(part.empty_message), markup=False)
+            shown = {c.key for c in fit_columns(part, console.width)[0]} if part.rows else set()
             for note in part.notes:
                 console.print(clean(note), markup=False, style="dim")
+            for key, note in part.column_notes.items():
+                if key in shown:
+                    console.print(clean(note), markup=False, style="dim")
+                elif part.rows:
+                    header = next((c.header for c in part.columns if c.key == key), key)
+                    console.print(f"({header} left out at this width: a wider terminal or --format json shows them)",
+                                  markup=False, style="dim")
 
 
 class Notifier:

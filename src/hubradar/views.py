@@ -27,7 +27,7 @@ LISTING_COLUMNS = [
     Column("likes", "likes", "count", priority=1),
     Column("provider_count", "providers", "count", priority=3),
     Column("created_at", "age", "age", priority=2),
-    Column("flags", "flags", "list", priority=1),
+    Column("flags", "flags", "list"),  # never dropped: a row read without its flags is easy to misread
 ]
 SOURCE_TEXT = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
 LISTING_KEYS = ["rank", "id", "author", "task", "library", "params", "params_source", "active_params",
@@ -120,7 +120,8 @@ def listing_view(listing: Listing, title: str | None = None, *, signals: Collect
         title=title,
         notes=[f"{len(listing.records)} models {SOURCE_TEXT[listing.source]}, fetched {fetched}; "
                "downloads are the last 30 days", *(SIGNAL_NOTES[s] for s in signals),
-               *([footnote] if footnote else []), *([legend] if legend else [])],
+               *([footnote] if footnote else [])],
+        column_notes={"flags": legend} if legend else {},
         now=now_utc(),
         csv_keys=keys,
     )
