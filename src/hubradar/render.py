@@ -219,7 +219,8 @@ def to_markdown(view: View) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _rich_table(view: View, width: int) -> Any:
+def _rich_table(view: View, width: int) -> tuple[Any, set[str]]:
+    """The Rich table of a view at `width`, and the keys of the columns that fit."""
     from rich import box
     from rich.cells import cell_len
     from rich.style import Style
@@ -251,7 +252,7 @@ def _rich_table(view: View, width: int) -> Any:
         widths = [max(w, cell.cell_len) for w, cell in zip(widths, cells, strict=True)]
     for column, cell_width in zip(table.columns, widths, strict=True):
         column.width = max(cell_width, column.min_width or 0)  # measured once: Rich need not measure each cell
-    return table
+    return table, {c.key for c in columns}
 
 
 _TEXT_WIDTH = 28  # a task or tag list wider than this is shortened in the middle, unless there is room
@@ -421,10 +422,11 @@ def emit(view: View, fmt: OutputFormat | str = OutputFormat.table, stream: TextI
         console = make_console(out)
         for part in [view, *view.extra_sections]:
             if part.rows:
-                console.print(_rich_table(part, console.width))
+                table, shown = _rich_table(part, console.width)
+                console.print(table)
             else:
+                shown = set()
                 console.print(clean(part.empty_message), markup=False)
-            shown = {c.key for c in fit_columns(part, console.width)[0]} if part.rows else set()
             for note in part.notes:
                 console.print(clean(note), markup=False, style="dim")
             for key, note in part.column_notes.items():
