@@ -14,7 +14,9 @@ import sys
 
 from hubserver import StandInHub
 
-HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.bundled")
+HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.bundled",
+         # other commands' code: `hubradar` loads a command's module only when that command runs
+         "hubradar.gaps", "hubradar.history", "hubradar.report", "hubradar.commands.gaps")
 
 PROBE = f"""
 import json, sys
@@ -30,7 +32,8 @@ def call(*args):
 warm = call("trending")
 warm_json = call("top", "--limit", "5", "--format", "json")
 cold = call("trending", "--refresh")
-sys.stderr.write(json.dumps({{"warm": warm, "warm_json": warm_json, "cold": cold}}) + "\\n")
+other = call("gaps", "--help")
+sys.stderr.write(json.dumps({{"warm": warm, "warm_json": warm_json, "cold": cold, "other": other}}) + "\\n")
 """
 
 
@@ -44,4 +47,5 @@ def test_a_cache_hit_imports_no_hub_client(run, hub: StandInHub) -> None:
     seen = json.loads(done.stderr.strip().splitlines()[-1])
     assert seen["warm"] == [] and seen["warm_json"] == []
     assert {"huggingface_hub", "httpx2"} <= set(seen["cold"])  # the probe does see a fetch's imports
+    assert {"hubradar.gaps", "hubradar.commands.gaps"} <= set(seen["other"])  # ... and another command's
     assert len(hub.listing_requests()) == 1  # only the --refresh went to the Hub

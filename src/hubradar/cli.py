@@ -7,16 +7,92 @@ anything else is a bug: one line too, and the traceback with HUBRADAR_DEBUG=1.
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
-from .commands import cache, family, gaps, history, listing, report
 from .errors import HubradarError
+
+# Every command, in the order `--help` lists them: name -> (module in hubradar.commands, attribute).
+# An attribute is a command function or, for a command group, a Typer app.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "trending": ("listing", "trending"),
+    "top": ("listing", "top"),
+    "gaps": ("gaps", "gaps"),
+    "movers": ("history", "movers_cmd"),
+    "history": ("history", "history_cmd"),
+    "import": ("history", "import_cmd"),
+    "export": ("history", "export_cmd"),
+    "record": ("history", "record_cmd"),
+    "cache": ("cache", "app"),
+    "report": ("report", "report"),
+    "family": ("family", "family"),
+}
+
+
+def load_command(name: str) -> Any:
+    """Import the module behind one command and build its click command the way Typer would."""
+    module_name, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(f"hubradar.commands.{module_name}"), attribute)
+    holder = typer.Typer()
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_group(holder).commands[name]
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The root group's commands, built on first use.
+
+    `hubradar trending` then imports only what `trending` needs: no gaps, history or report code,
+    which is most of a cached answer's start-up time. Help and completion, which list every
+    command, load them all.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, Any] = {}
+        self._names: list[str] = list(COMMANDS)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._loaded:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._loaded[name] = load_command(name)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._loaded[name] = command
+        if name not in self._names:
+            self._names.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        self._names.remove(name)
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+
+class LazyGroup(TyperGroup):
+    """Typer's root group with commands that load on demand (see `_LazyCommands`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands()
 
 app = typer.Typer(
     name="hubradar",
@@ -26,6 +102,7 @@ app = typer.Typer(
     "  hubradar trending\n\n"
     "  hubradar top --task text-generation --limit 10\n\n"
     "  hubradar trending --offline --format json",
+    cls=LazyGroup,
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -45,18 +122,6 @@ def _root(
 ) -> None:
     """Read the Hugging Face Hub as an industry radar."""
 
-
-app.command("trending")(listing.trending)
-app.command("top")(listing.top)
-app.command("gaps")(gaps.gaps)
-app.command("movers")(history.movers_cmd)
-app.command("history")(history.history_cmd)
-app.command("import")(history.import_cmd)
-app.command("export")(history.export_cmd)
-app.command("record")(history.record_cmd)
-app.add_typer(cache.app, name="cache")
-app.command("report")(report.report)
-app.command("family")(family.family)
 
 
 def _debug() -> bool:
@@ -81,6 +146,14 @@ def _tolerant_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stream): nothing to flush
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the app, turn expected errors into one line and an exit code."""
     code = 0
@@ -97,8 +170,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         _say("aborted")
         code = 130
     except BrokenPipeError:
-        # The reader went away (`hubradar top | head`): not an error worth a message.
-        sys.stderr.close()
+        # The reader went away (`hubradar top | head`): not an error worth a message. Point stdout
+        # at /dev/null so the interpreter's last flush does not fail on the closed pipe again.
+        _silence_stdout()
         code = 0
     except KeyboardInterrupt:
         code = 130

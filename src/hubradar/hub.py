@@ -32,7 +32,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
@@ -145,6 +144,8 @@ def _wait_hint(response: httpx2.Response) -> float | None:
         try:
             seconds = float(value)
         except ValueError:
+            from email.utils import parsedate_to_datetime  # rare, and ~10 ms to import: not on a cache hit
+
             try:
                 when = parsedate_to_datetime(value)
             except (TypeError, ValueError, IndexError):
