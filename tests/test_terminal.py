@@ -321,3 +321,24 @@ def test_shortened_ids_fit_and_stand_for_their_id(ids: list[str], limit: int) ->
     for full, short in shown.items():
         assert len(short) <= limit
         assert short == full if len(full) <= limit else _stands_for(short, full)
+
+
+# --- a reader that goes away ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "md"])
+def test_a_closed_pipe_ends_quietly_with_exit_0(hub: StandInHub, fmt: str) -> None:
+    """`hubradar top | head -1` under `set -o pipefail`: the pipe did what was asked, so no failure.
+
+    The reader takes one line and closes its end, as `head -1` does; hubradar then writes into a
+    closed pipe (500 rows are far more than a pipe buffer holds).
+    """
+    proc = subprocess.Popen([sys.executable, "-m", "hubradar", "top", "--limit", "500", "--format", fmt],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    code = proc.wait(timeout=60)
+    assert first.strip()
+    assert code == 0, err
+    assert "Error" not in err and "Traceback" not in err and "error" not in err

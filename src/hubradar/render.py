@@ -405,7 +405,17 @@ def fit_columns(view: View, width: int) -> Fit:
 def make_console(stream: TextIO | None = None) -> Any:
     from rich.console import Console
 
-    return Console(file=stream or sys.stdout, highlight=False, soft_wrap=False, emoji=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            """The reader went away (`hubradar top | head`): let the entry point end quietly with 0.
+
+            Rich's own answer is exit 1, which fails a `set -o pipefail` script for a pipe that did
+            what it was asked; `cli.main` treats a BrokenPipeError as done.
+            """
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(file=stream or sys.stdout, highlight=False, soft_wrap=False, emoji=False)
 
 
 def emit(view: View, fmt: OutputFormat | str = OutputFormat.table, stream: TextIO | None = None) -> None:
