@@ -23,7 +23,7 @@ from hubradar.errors import UsageError
 from hubradar.record import BadRecord, ModelRecord, from_hub_json, records_from_hub_json
 from hubradar.render import Column, OutputFormat, View, clean, emit, to_csv, to_json, to_markdown
 from hubradar.store import Store
-from hubradar.units import parse_duration
+from hubradar.units import human_count, parse_duration
 
 UNSAFE_RE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\U000e0000-\U000e007f]"
@@ -219,3 +219,24 @@ def test_markup_like_text_is_shown_literally_in_a_table(text: str) -> None:
     stream = io.StringIO()
     emit(View([Column("task", "task", "text")], [{"task": text}]), OutputFormat.table, stream)
     assert text.strip() in stream.getvalue()
+
+
+_COUNT_UNITS = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_human_count_is_short_and_close_to_the_count(value: int) -> None:
+    """Always a number under 1,000 and a unit (never `999960` or `1000K`), within half a step of rounding."""
+    text = human_count(value)
+    match = re.fullmatch(r"(\d+(?:\.\d)?)([KMBT]?)", text)
+    assert match, text
+    number, unit = float(match.group(1)), match.group(2)
+    assert number < 1000 or unit == "T", text
+    assert abs(number * _COUNT_UNITS[unit] - value) <= 0.05 * max(value, 1) + 0.5, text
+
+
+@pytest.mark.parametrize(("value", "text"), [(999, "999"), (1000, "1K"), (99_950, "100K"), (999_499, "999K"),
+                                             (999_500, "1M"), (999_960, "1M"), (27_540_000, "27.5M"),
+                                             (999_960_000, "1B")])
+def test_human_count_at_the_unit_boundaries(value: int, text: str) -> None:
+    assert human_count(value) == text

@@ -39,14 +39,16 @@ def human_count(value: float | None) -> str:
         return "-"
     if value < 1000:
         return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if value >= size:
-            scaled = value / size
-            text = f"{scaled:.1f}" if scaled < 100 else f"{scaled:.0f}"
-            if text == "1000" and unit != "T":  # 999.96K rounds to 1000K: say 1.0M instead
-                continue
-            return text.removesuffix(".0") + unit
-    return str(value)
+    units = (("K", 1e3), ("M", 1e6), ("B", 1e9), ("T", 1e12))
+    index = max(i for i, (_, size) in enumerate(units) if value >= size)
+    while True:
+        unit, size = units[index]
+        scaled = value / size
+        text = f"{scaled:.1f}" if scaled < 100 else f"{scaled:.0f}"
+        if text == "1000" and index + 1 < len(units):  # 999.96K rounds to 1000K: say 1M instead
+            index += 1
+            continue
+        return text.removesuffix(".0") + unit
 
 
 def human_params(value: int | None) -> str:
