@@ -34,8 +34,12 @@ def ranked(day: str) -> list[dict]:
 
 
 def in_task(model: dict, task: str) -> bool:
-    """hubradar's local task filter, as for the bundled snapshot: the pipeline tag, or a tag."""
-    return model.get("pipeline_tag") == task or task in (model.get("tags") or [])
+    """The Hub's `pipeline_tag=` filter, which hubradar's local filter follows: the field, not the tags.
+
+    (tencent/Hy-MT2-1.8B in the 2026-08-21 capture is tagged text-generation but its pipeline tag is
+    translation: the Hub does not list it under text-generation, so neither does `movers --task`.)
+    """
+    return model.get("pipeline_tag") == task
 
 
 def snapshot_count(cache: Path) -> int:

@@ -68,7 +68,7 @@ class ListingQuery:
     def matches(self, record: ModelRecord) -> bool:
         """Does the record belong to this listing, as the Hub would decide from the same fields?"""
         tags = set(record.tags)
-        if self.task and record.task != self.task and self.task not in tags:
+        if self.task and record.task != self.task:  # the Hub's `pipeline_tag=` reads the field, not the tags
             return False
         if self.author and (record.author or record.org).lower() != self.author.lower():
             return False
