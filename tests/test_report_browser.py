@@ -104,6 +104,11 @@ class Opened:
     def fits_width(self) -> bool:
         return self.js("document.documentElement.scrollWidth <= window.innerWidth")
 
+    def tables_that_scroll(self) -> list[str]:
+        """The tables whose box scrolls sideways: on a phone a reader would have to pan to see a row."""
+        return self.js("[...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth + 1)"
+                       ".map((w) => w.closest('section')?.id ?? '?')")
+
     def visible(self, selector: str) -> bool:
         return self.page.locator(selector).first.is_visible()
 
@@ -135,6 +140,7 @@ def test_report_renders_sorts_and_fits_laptop_and_phone_light_and_dark(browser: 
             assert opened.js("document.querySelectorAll('table.sortable thead th button').length") == sum(headers)
             assert opened.visible("#trending tbody tr:first-child td.id a")
             assert opened.fits_width(), f"{name} {scheme}: the page scrolls sideways"
+            assert opened.tables_that_scroll() == [], f"{name} {scheme}: a table scrolls inside its card"
             # Low-priority columns give way on a phone; the model and the ranking metric never do.
             assert opened.visible("#trending thead th.p1") is (name == "laptop")
             assert opened.visible("#trending thead th[aria-sort]")  # trending, the ranking metric of this section
@@ -305,6 +311,7 @@ def test_movers_and_gaps_sections_render_at_laptop_and_phone(browser: Any, run, 
             opened = Opened(browser, out, viewport=viewport, scheme=scheme)
             assert opened.errors == []
             assert opened.fits_width(), f"{name} {scheme}: the page scrolls sideways"
+            assert opened.tables_that_scroll() == [], f"{name} {scheme}: a table scrolls inside its card"
             # Sparklines are drawn: each has a line of some length, in the movers tables.
             sparks = opened.js("[...document.querySelectorAll('#movers svg.spark')].map((s) => "
                                "s.getBoundingClientRect().width)")

@@ -227,15 +227,18 @@ def _sort_key(value: object, kind: str, now: datetime | None) -> str:
     return esc(value)
 
 
-def _classes(col: Column) -> str:
+LONG_TEXT = 24  # a text column with a longer value wraps instead of widening its table past the page
+
+
+def _classes(col: Column, long: bool = False) -> str:
     names = ["num" if col.justify == "right" else "", col.kind if col.kind in ("id", "text", "list") else "",
-             f"p{col.priority}" if col.priority else ""]
+             f"p{col.priority}" if col.priority else "", "long" if long else ""]
     joined = " ".join(n for n in names if n)
     return f' class="{joined}"' if joined else ""
 
 
 def _cell(col: Column, value: object, now: datetime | None, pill_titles: Mapping[str, str],
-          markup: str | None = None) -> str:
+          markup: str | None = None, classes: str = "") -> str:
     if markup is not None:  # built (and escaped) by the caller: a sparkline
         content = markup
     elif value is None or value == "" or value == [] or value == ():
@@ -249,7 +252,7 @@ def _cell(col: Column, value: object, now: datetime | None, pill_titles: Mapping
         content = esc(format_cell(value, col.kind, now))
         if col.kind in ("count", "int", "params") and isinstance(value, int):
             content = f'<span title="{value:,}">{content}</span>'
-    return f'<td{_classes(col)} data-sort="{_sort_key(value, col.kind, now)}">{content}</td>'
+    return f'<td{classes} data-sort="{_sort_key(value, col.kind, now)}">{content}</td>'
 
 
 def table_html(view: View, *, sorted_by: str | None = None, label: str | None = None,
@@ -266,13 +269,16 @@ def table_html(view: View, *, sorted_by: str | None = None, label: str | None = 
         return f'<p class="empty">{esc(view.empty_message)}</p>'
     titles = pill_titles or {}
     sort_attr = ' aria-sort="descending"'
+    classes = {c.key: _classes(c, c.kind == "text" and any(len(str(row.get(c.key) or "")) > LONG_TEXT
+                                                            for row in view.rows))
+               for c in view.columns}
     head = "".join(
-        f'<th scope="col"{_classes(c)}{sort_attr if c.key == sorted_by else ""}>{esc(c.header)}</th>'
+        f'<th scope="col"{classes[c.key]}{sort_attr if c.key == sorted_by else ""}>{esc(c.header)}</th>'
         for c in view.columns
     )
     rows = "\n".join(
-        "<tr>" + "".join(_cell(c, row.get(c.key), view.now, titles,
-                                drawn[c.key](row) if c.key in drawn else None) for c in view.columns) + "</tr>"
+        "<tr>" + "".join(_cell(c, row.get(c.key), view.now, titles, drawn[c.key](row) if c.key in drawn else None,
+                               classes[c.key]) for c in view.columns) + "</tr>"
         for row in view.rows
     )
     aria = f' aria-label="{esc(label)}"' if label else ""
@@ -318,6 +324,9 @@ def source_html(listing: Listing, generated_at: datetime, unknown: Sequence[str]
             f"{esc(_age_note(listing, generated_at))} · downloads are the last 30 days{note}</p>")
 
 
+SIGNAL_COLUMNS = frozenset({"trending_score", "downloads", "likes"})
+
+
 def listing_table(listing: Listing, generated_at: datetime, *, metric: str) -> View:
     """The terminal's listing view (flags included); `metric` (what ranks it) is never hidden."""
     view = listing_view(listing)
@@ -325,7 +334,10 @@ def listing_table(listing: Listing, generated_at: datetime, *, metric: str) -> V
         # `unknown-size` would repeat what the params column's "–" already says on each such row.
         row["flags"] = [f for f in row["flags"] if f != "unknown-size"]
     same_task = listing.query.task is not None
-    columns = [replace(c, priority=0) if c.key == metric else c
+    # The metric that ranks the table never gives way; on a phone the other signals do (p1), so the
+    # model, its number and its flags fit without panning sideways.
+    columns = [replace(c, priority=0) if c.key == metric
+               else replace(c, priority=max(c.priority, 1)) if c.key in SIGNAL_COLUMNS else c
                for c in view.columns if not (same_task and c.key == "task")]
     return replace(view, columns=columns, now=generated_at)
 
@@ -548,9 +560,15 @@ def _unmatched_markdown(report: GapReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+NARROW_HIDDEN_GAPS = frozenset({"quality_pct", "adoption_pct"})  # hidden below laptop widths (p3)
+
+
 def gaps_section(report: GapReport) -> Section:
     """The team's measured scores against adoption: the quadrant chart, the rows by gap, the unmatched rows."""
     view, _ = without_empty_columns(replace(gaps_view(report), title=None, notes=[], extra_sections=[]))
+    # On a narrow screen the percentiles give way first: score and family downloads say the same in
+    # numbers a reader knows, and the gap column is their difference.
+    view = replace(view, columns=[replace(c, priority=3) if c.key in NARROW_HIDDEN_GAPS else c for c in view.columns])
     notes = gaps_notes(report)
     listing = report.listing
     source = (f'<p class="source"><span class="badge {esc(listing.source)}">{esc(listing.source)}</span> '
@@ -981,7 +999,7 @@ body{margin:0;background:var(--bg);color:var(--fg);
 font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 a{color:var(--link);text-decoration:none}
 a:hover{text-decoration:underline}
-.wrap{max-width:72rem;margin:0 auto;padding:0 1rem}
+.wrap{max-width:84rem;margin:0 auto;padding:0 1rem}
 .masthead{background:var(--surface);border-bottom:1px solid var(--line);padding:1.75rem 0 1.25rem}
 .eyebrow{margin:0;color:var(--accent);font-size:.78rem;font-weight:600;letter-spacing:.06em;text-transform:uppercase}
 h1{margin:.2rem 0 .35rem;font-size:clamp(1.6rem,4vw,2.25rem);line-height:1.15;letter-spacing:-.02em}
@@ -1010,7 +1028,9 @@ tbody tr:hover{background:var(--soft)}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.id{overflow-wrap:anywhere;min-width:9rem;font-weight:500}
 @media (min-width:56rem){td.id{min-width:17rem}}
-td.text,td.list{white-space:nowrap}
+td.text{white-space:nowrap}
+td.text.long{white-space:normal;overflow-wrap:anywhere;min-width:8rem}
+td.list{min-width:6rem}
 td.id a{color:var(--fg)}
 td.id a:hover{color:var(--link)}
 td.id .org{color:var(--muted);font-weight:400}
@@ -1065,16 +1085,21 @@ svg.spark.falling .spark-dot{fill:var(--muted)}
 svg.spark .spark-none{stroke:var(--line);stroke-dasharray:3 3}
 figure{margin:0 0 1rem}
 @media (min-width:48rem){.wrap,main{padding-left:2rem;padding-right:2rem}footer{padding:.25rem 2rem 3rem}}
-@media (max-width:56rem){.p3{display:none}}
+.squeezed{display:none}
+@media (max-width:80rem){.p4,.p5,.p6{display:none}}
+@media (max-width:75rem){.p3{display:none}}
+@media (max-width:48rem){.p2{display:none}}
 @media (max-width:40rem){
-.p2{display:none}
 .wrap{padding:0 .625rem}
 .masthead .wrap{padding:0 1rem}
 .card{padding:1rem .75rem;border-radius:10px}
 table{font-size:.875rem}
-th,td{padding:.45rem .3rem}
+th,td{padding:.45rem .25rem}
 thead th{font-size:.66rem;letter-spacing:0}
-td.id{min-width:7.5rem}
+td.id{min-width:6.5rem}
+thead th,th button{white-space:normal}
+td.list{min-width:0}
+.pill{padding:0 .35rem}
 td.id a{display:inline-flex;flex-direction:column-reverse}
 td.id .org{font-size:.8em;line-height:1.3}
 td.id .slash{display:none}
@@ -1110,4 +1135,17 @@ for (const table of document.querySelectorAll("table.sortable")) {
     });
   });
 }
+// While a table is wider than its card, its optional columns give way, highest priority number
+// first; the CSS breakpoints do the same at fixed widths for a page read without JavaScript.
+function fit() {
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    const level = (p) => wrap.querySelectorAll(`.p${p}`);
+    for (let p = 1; p <= 6; p++) level(p).forEach((cell) => cell.classList.remove("squeezed"));
+    for (let p = 6; p >= 1 && wrap.scrollWidth > wrap.clientWidth + 1; p--) {
+      level(p).forEach((cell) => cell.classList.add("squeezed"));
+    }
+  }
+}
+fit();
+addEventListener("resize", fit);
 """
