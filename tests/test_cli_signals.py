@@ -410,3 +410,143 @@ def test_signal_request_describes_itself() -> None:
     assert both.shown == ("providers", "derivatives")
     assert both.describe() == {"sort": "providers", "limit": 5, "depth": 50}
     assert SignalRequest(sort="derivatives", derivatives=True).shown == ("derivatives",)
+
+
+# --- derivatives with --group: summed over the members of the groups shown ----------------------
+
+
+def _looked_up(hub: StandInHub) -> list[str]:
+    return [r.path.removeprefix("/api/models/") for r in hub.info_requests()]
+
+
+def _members(rows: list[dict]) -> list[str]:
+    return [m["id"] for row in rows for m in row["members"]]
+
+
+def test_group_family_derivatives_sum_the_members_and_look_up_only_those(run, serving_hub: StandInHub) -> None:
+    result = run("trending", "--group", "family", "--derivatives", "--limit", "3", "--format", "json")
+    assert result.code == 0, result.err
+    payload = result.json()
+    assert payload["query"]["derivatives"] is True
+    counts = {m["id"]: children(m) for m in serving_models()}
+    rows = payload["rows"]
+    assert [r["family"] for r in rows] == ["Qwen/Qwen3.8-27B", "orcarouter/Qwen3.8-27B-Uncensored",
+                                           "MiniMaxAI/MiniMax-Music3"]
+    for row in rows:
+        assert [m["derivatives"] for m in row["members"]] == [counts[m["id"]] for m in row["members"]]
+        assert row["member_derivatives"] == sum(counts[m["id"]] for m in row["members"])
+        assert row["member_derivatives_known"] == row["member_count"] == len(row["members"])
+    assert rows[0]["member_derivatives"] == 847 + 8 + 5 + 1  # the base, its FP8, GGUF and NVFP4
+    assert rows[1]["member_derivatives"] == 0  # a real zero: every member's count is known
+    # The older key keeps its meaning: finetunes of the listing that lead back to the family.
+    assert rows[0]["derivatives"] == 0
+    # One model_info per member of the groups shown, nothing else of the 71 models listed.
+    info = serving_hub.info_requests()
+    assert sorted(_looked_up(serving_hub)) == sorted(_members(rows)) and len(info) == 8
+    assert all(expands(r) == [EXPAND] for r in info)
+    assert all(EXPAND not in expands(r) for r in serving_hub.listing_requests())
+
+    # Every format sums the same members (a table shows only the top 3 under each), from the cache.
+    serving_hub.reset_log()
+    md = run("trending", "--group", "family", "--derivatives", "--limit", "3", "--format", "md").out
+    assert serving_hub.requests == []
+    assert md_cell(md, "Qwen/Qwen3.8-27B", "derivatives") == "861"
+    assert md_cell(md, "Qwen/Qwen3.8-27B-FP8", "derivatives") == "8"  # a member's own count, under it
+    assert "summed over all of each group's members" in md
+    csv_rows = list(csv.DictReader(io.StringIO(
+        run("trending", "--group", "family", "--derivatives", "--limit", "3", "--format", "csv").out)))
+    assert [(r["member_derivatives"], r["member_derivatives_known"]) for r in csv_rows] == [
+        ("861", "4"), ("0", "3"), ("3", "1")]
+    assert serving_hub.requests == []
+
+
+@pytest.mark.parametrize("by", ["author", "series"])
+def test_group_author_and_series_derivatives_sum_their_members(run, serving_hub: StandInHub, by: str) -> None:
+    result = run("top", "--group", by, "--derivatives", "--limit", "4", "--format", "json")
+    assert result.code == 0, result.err
+    rows = result.json()["rows"]
+    counts = {m["id"]: children(m) for m in serving_models()}
+    for row in rows:
+        known = [counts[m["id"]] for m in row["members"] if counts[m["id"]] is not None]
+        assert row["member_derivatives"] == (sum(known) if known else None), row[by]
+        assert row["member_derivatives_known"] == len(known)
+    assert sorted(_looked_up(serving_hub)) == sorted(_members(rows))
+    if by == "author":  # sentence-transformers: all-MiniLM-L6-v2, all-mpnet-base-v2 and two paraphrase models
+        st = next(r for r in rows if r["author"] == "sentence-transformers")
+        assert st["member_count"] == 4 and st["member_derivatives"] == 1512 + 1044 + 689 + 356
+
+
+def test_an_unknown_member_leaves_the_sum_a_lower_bound_never_zero(run, serving_hub: StandInHub) -> None:
+    # Qwen/Qwen3.8-27B-FP8's model_info stops saying; lpiccinelli/unidepth-v2-vitl14 (a family of one) never did.
+    for model in serving_hub.models:
+        if model["id"] == "Qwen/Qwen3.8-27B-FP8":
+            model.pop(EXPAND)
+    result = run("top", "--group", "family", "--derivatives", "--limit", "60", "--format", "json")
+    assert result.code == 0, result.err
+    rows = {r["family"]: r for r in result.json()["rows"]}
+    qwen = rows["Qwen/Qwen3.8-27B"]
+    assert {m["id"]: m["derivatives"] for m in qwen["members"]}["Qwen/Qwen3.8-27B-FP8"] is None
+    assert qwen["member_derivatives"] == 847 + 5 + 1 and qwen["member_derivatives_known"] == 3
+    unknown = rows["lpiccinelli/unidepth-v2-vitl14"]
+    assert unknown["member_derivatives"] is None and unknown["member_derivatives_known"] == 0
+    md = run("top", "--group", "family", "--derivatives", "--limit", "60", "--format", "md").out
+    assert md_cell(md, "Qwen/Qwen3.8-27B", "derivatives") == "≥853"
+    assert md_cell(md, "lpiccinelli/unidepth-v2-vitl14", "derivatives") == "-"
+    assert md_cell(md, "google-bert/bert-base-uncased", "derivatives") == "11.2K"
+    members = [m for row in rows.values() for m in row["members"]]
+    unknown_members = sum(m["derivatives"] is None for m in members)  # with Comfy-Org/MiniMax-H3, which never said
+    assert f"unknown for {unknown_members} of {len(members)} members: ≥ marks a lower bound" in md
+    out = run("top", "--group", "family", "--derivatives", "--limit", "60", "--format", "csv").out
+    by_family = {r["family"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert by_family["lpiccinelli/unidepth-v2-vitl14"]["member_derivatives"] == ""
+    assert by_family["Qwen/Qwen3.8-27B"]["member_derivatives"] == "853"
+
+
+def test_group_derivatives_stop_at_a_rate_limit_and_keep_what_is_known(run, serving_hub: StandInHub) -> None:
+    # The two trending leaders (the Qwen3.8-27B base and its GGUF) are looked up first, ungrouped.
+    assert run("trending", "--derivatives", "--limit", "2").code == 0
+    serving_hub.reset_log()
+    serving_hub.inject(*[Fault(status=429, headers={"Retry-After": "600"}, path_prefix="/api/models/")] * 4)
+    result = run("trending", "--group", "family", "--derivatives", "--limit", "3", "--format", "json")
+    assert result.code == 0, result.err
+    rows = result.json()["rows"]
+    assert rows[0]["member_derivatives"] == 847 + 5 and rows[0]["member_derivatives_known"] == 2  # a lower bound
+    assert [r["member_derivatives"] for r in rows[1:]] == [None, None]  # unknown, not 0
+    assert 1 <= len(serving_hub.info_requests()) <= 4  # 6 wanted: it stopped at the first 429s
+    assert "stopped after 0 of 6 lookups" in result.err and "429" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    serving_hub.faults.clear()
+    serving_hub.reset_log()
+    after = run("trending", "--group", "family", "--derivatives", "--limit", "3", "--format", "json")
+    assert len(serving_hub.info_requests()) == 6
+    assert [r["member_derivatives"] for r in after.json()["rows"]] == [861, 0, 3]
+
+
+def test_group_derivatives_offline_come_from_the_lookup_cache_only(run, serving_hub: StandInHub) -> None:
+    assert run("trending", "--group", "family", "--limit", "2").code == 0  # the listing, cached
+    assert run("trending", "--derivatives", "--limit", "2").code == 0  # two members' counts, cached
+    serving_hub.reset_log()
+    result = run("trending", "--group", "family", "--derivatives", "--limit", "2", "--offline", "--format", "json")
+    assert result.code == 0
+    assert serving_hub.requests == []
+    rows = result.json()["rows"]
+    assert rows[0]["member_derivatives"] == 852 and rows[0]["member_derivatives_known"] == 2
+    assert rows[1]["member_derivatives"] is None
+    assert "derivatives unknown for 5 models" in result.err
+
+
+def test_group_without_derivatives_asks_nothing_more(run, serving_hub: StandInHub) -> None:
+    payload = run("top", "--group", "family", "--limit", "5", "--format", "json").json()
+    assert serving_hub.info_requests() == []
+    assert "derivatives" not in payload["query"]
+    assert all("member_derivatives" not in row for row in payload["rows"])
+    assert all("derivatives" not in m for row in payload["rows"] for m in row["members"])
+    assert "derivatives" in payload["rows"][0]  # the listed-finetunes count, as before
+    table = run("top", "--group", "family", "--limit", "5").out
+    assert "derivatives" not in table
+
+
+def test_group_still_refuses_a_signal_sort(run, serving_hub: StandInHub) -> None:
+    result = run("top", "--group", "family", "--sort", "derivatives")
+    assert result.code == 2
+    assert "--sort derivatives" in result.err and len(result.err.strip().splitlines()) == 1

@@ -3,24 +3,38 @@
 The same data in every format, laid out for each: tables and Markdown show the top members under
 each group (and each child's own children under it); JSON nests every member in its group row;
 CSV flattens members to a list of ids.
+
+With `--derivatives`, every member of the groups shown gets its `childrenModelCount` (looked up by
+the caller's function, `signals.with_derivatives`), and each group its members' sum
+(`member_derivatives`, a lower bound when some are unknown, `null` when none is known). The group
+row's older `derivatives` key is something else: the finetunes, adapters and merges of the listing
+that lead back to the group.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
-from .families import RANKINGS, Grouping, group_models
+from .families import RANKINGS, Group, Grouping, group_models
 from .lineage import Lineage
 from .listing import Listing
 from .query import rank
+from .record import ModelRecord
 from .render import Column, OutputFormat, View
+from .signals import sum_known
 from .sizes import SizeEstimator, SizeFilter
 from .store import now_utc, to_iso
 from .tree import BY_NAME, ModelTree, Node
+from .units import human_count
 from .views import SOURCE_TEXT, listing_meta
 
 Layout = Literal["table", "json", "csv"]
 MEMBERS_SHOWN = 3  # members under each group in a table
+# Fills in `children_count` for the records given (`signals.with_derivatives` with the command's options).
+LookUp = Callable[[Sequence[ModelRecord]], Sequence[ModelRecord]]
+Counts = Mapping[str, int | None]  # model id -> childrenModelCount, None when unknown
+PARTIAL = "≥"  # a table's mark on a sum that leaves out members whose count is unknown
 _RANKED = {"trending": "summed trending score", "likes": "summed likes",
            "all-time": "summed all-time downloads", "downloads": "summed downloads (30 days)"}
 
@@ -46,8 +60,12 @@ def _mark(relation: str, inferred: bool) -> str:
     return relation + ("*" if inferred else "")
 
 
-def group_rows(grouping: Grouping, limit: int, layout: Layout) -> list[dict[str, Any]]:
-    """One row per group; members nested (json), as ids (csv) or as rows under it (table)."""
+def group_rows(grouping: Grouping, limit: int, layout: Layout, counts: Counts | None = None) -> list[dict[str, Any]]:
+    """One row per group; members nested (json), as ids (csv) or as rows under it (table).
+
+    With `counts` (`--derivatives`), each group gets its members' summed derivatives and each
+    member its own count.
+    """
     rows: list[dict[str, Any]] = []
     for position, group in enumerate(grouping.top(limit), start=1):
         row: dict[str, Any] = {
@@ -69,23 +87,66 @@ def group_rows(grouping: Grouping, limit: int, layout: Layout) -> list[dict[str,
             link = group.derived_from
             row["derived_from"] = (None if link is None else
                                    {"id": link.parent, "relation": link.relation, "inferred": link.inferred})
+        if counts is not None:
+            total, known = member_derivatives(group, counts)
+            row |= {"member_derivatives": total, "member_derivatives_known": known}
         if layout == "json":
-            rows.append(row | {"members": [m.to_dict() for m in group.members]})
+            members = [m.to_dict() for m in group.members]
+            if counts is not None:
+                members = [m | {"derivatives": counts.get(m["id"])} for m in members]
+            rows.append(row | {"members": members})
         elif layout == "csv":
             rows.append(row | {"members": [m.id for m in group.members]})
         else:
+            if counts is not None:
+                row["member_derivatives"] = _derivatives_cell(total, known, group.member_count)
             rows.append(row | {"key": group.key, "relation": " "})
             if group.member_count == 1 and group.records[0].id == group.key:
                 continue  # a base alone: its row says it all
             rows += [{"rank": " ", "key": m.id, "relation": "└ " + _mark(m.relation, m.inferred),
                       "downloads": m.downloads}
+                     | ({"member_derivatives": counts.get(m.id)} if counts is not None else {})
                      for m in group.members[:MEMBERS_SHOWN]]
     return rows
 
 
+def member_derivatives(group: Group, counts: Counts) -> tuple[int | None, int]:
+    """A group's derivatives: the sum of its members' known counts, and how many members are known.
+
+    A lower bound when fewer are known than the group has members; None (unknown, never 0) when
+    none is known.
+    """
+    values = [counts.get(m.id) for m in group.members]
+    return sum_known(values), sum(v is not None for v in values)
+
+
+def _derivatives_cell(total: int | None, known: int, members: int) -> int | str | None:
+    """The table's cell: the sum, marked `≥` when some members' counts are unknown."""
+    if total is None or known == members:
+        return total
+    return PARTIAL + human_count(total)
+
+
+def members_to_look_up(grouping: Grouping, limit: int) -> list[ModelRecord]:
+    """The records of the groups shown, in rank order, each group's most downloaded first.
+
+    That order matters when the request budget or a 429 cuts the lookups short: the top groups
+    are complete first. Every member of a shown group counts, whatever the format shows (a table
+    lists the top 3 under each group, JSON all of them), so every format gives the same sums.
+    """
+    records: list[ModelRecord] = []
+    for group in grouping.top(limit):
+        by_id = {r.id: r for r in group.records}
+        records += [by_id[m.id] for m in group.members]
+    return records
+
+
 def group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int, pool_size: int,
-               layout: Layout, title: str) -> View:
-    """The `--group` view of a listing: groups ranked, shares, concentration and coverage."""
+               layout: Layout, title: str, counts: Counts | None = None) -> View:
+    """The `--group` view of a listing: groups ranked, shares, concentration and coverage.
+
+    `counts` (`--derivatives`): the members' childrenModelCount, for the derivatives column.
+    """
     by = grouping.by
     complete = pool_size < depth
     covered = (f"all {grouping.models} models the Hub lists for this query" if complete
@@ -135,8 +196,28 @@ def group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int, 
     ]
     csv_keys = ["rank", by, "downloads", "ecosystem_downloads", "share", "base_downloads", "base_share",
                 "member_count", "derivatives", "likes", "trending_score", "members"]
-    return View(columns=columns, rows=group_rows(grouping, limit, layout), meta=meta, title=title,
-                notes=notes, now=now_utc(), csv_keys=csv_keys, empty_message="No models match.")
+    column_notes: dict[str, str] = {}
+    if counts is not None:
+        at = next(i for i, c in enumerate(columns) if c.key == "downloads") + 1
+        columns.insert(at, Column("member_derivatives", "derivatives", "count"))  # asked for: always kept
+        at = csv_keys.index("derivatives") + 1
+        csv_keys[at:at] = ["member_derivatives", "member_derivatives_known"]
+        column_notes["member_derivatives"] = _derivatives_note(shown, counts)
+    return View(columns=columns, rows=group_rows(grouping, limit, layout, counts), meta=meta, title=title,
+                notes=notes, now=now_utc(), csv_keys=csv_keys, empty_message="No models match.",
+                column_notes=column_notes)
+
+
+def _derivatives_note(shown: list[Group], counts: Counts) -> str:
+    """The derivatives column's legend: what is summed, and what `≥` means when it appears."""
+    note = ("derivatives: models on the Hub that name a member as their base (finetunes, quantizations, "
+            f"adapters, merges), summed over all of each group's members (the table shows the top {MEMBERS_SHOWN})")
+    members = [m.id for g in shown for m in g.members]
+    unknown = sum(counts.get(i) is None for i in members)
+    if unknown:
+        note += (f"; unknown for {unknown} of {len(members)} members: {PARTIAL} marks a lower bound, "
+                 "- a group with none known")
+    return note
 
 
 def _share_text(share: float | None) -> str:
@@ -217,12 +298,13 @@ def tree_view(tree: ModelTree, layout: Layout) -> View:
 
 
 def listing_group_view(listing: Listing, by: str, *, depth: int, fmt: OutputFormat | str, title: str,
-                       sizes: SizeFilter | None = None) -> View:
+                       sizes: SizeFilter | None = None, derivatives: LookUp | None = None) -> View:
     """Group the top `depth` models of a listing's pool and show the top `limit` groups.
 
     Groups are ranked by the listing's own sort, summed: `top` by family downloads, `trending` by
     summed trending score (a family rises when its base and re-uploads rise together). A size filter
     keeps the models of that size (a re-upload sized through its base) before grouping.
+    `derivatives` (`--derivatives`) looks up the members of the groups shown, and only those.
     """
     sort = listing.query.sort
     pool = rank(listing.pool, sort)[:depth]
@@ -232,8 +314,12 @@ def listing_group_view(listing: Listing, by: str, *, depth: int, fmt: OutputForm
         pool = [r for r in pool if sizes.accepts(estimate(r))]
         lineage = Lineage(pool)
     grouping = group_models(pool, by, rank_by=sort if sort in RANKINGS else "downloads", lineage=lineage)
-    view = group_view(grouping, listing, limit=listing.query.limit, depth=depth, pool_size=len(listing.pool),
-                      layout=layout_of(fmt), title=f"{title}, by {by}")
+    limit = listing.query.limit
+    counts = None
+    if derivatives is not None:
+        counts = {r.id: r.children_count for r in derivatives(members_to_look_up(grouping, limit))}
+    view = group_view(grouping, listing, limit=limit, depth=depth, pool_size=len(listing.pool),
+                      layout=layout_of(fmt), title=f"{title}, by {by}", counts=counts)
     if sizes is not None:
         view.meta["query"]["sizes"] = sizes.to_dict()
         view.notes.insert(1, f"only models of {sizes.describe()} ({len(pool)} of the models covered)")

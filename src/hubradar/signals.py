@@ -81,8 +81,8 @@ def rank_by(records: Iterable[ModelRecord], kind: str) -> list[ModelRecord]:
 def sum_known(values: Iterable[int | None]) -> int | None:
     """The sum of the known values (a lower bound when some are unknown); None when none is known.
 
-    The integration point for `--group family`: a family's derivatives are
-    `sum_known(member.children_count for member in members_shown)`.
+    `--group family|author|series --derivatives` sums a group's members this way
+    (`family_views.member_derivatives`), as `gaps --adoption derivatives` sums a family's.
     """
     known = [v for v in values if v is not None]
     return sum(known) if known else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from ..errors import UsageError
@@ -10,7 +11,7 @@ from ..family_views import listing_group_view
 from ..listing import Listing, get_listing
 from ..query import ListingQuery
 from ..render import Notifier, OutputFormat, emit
-from ..signals import DEFAULT_DEPTH, SIGNALS, SignalRequest, apply_signals
+from ..signals import DEFAULT_DEPTH, SIGNALS, SignalRequest, apply_signals, hub_answered, with_derivatives
 from ..sizes import SizeFilter, filter_depth, scan_notice
 from ..tasks import PIPELINE_TAGS, closest_tasks
 from ..views import listing_view, sized_listing
@@ -54,7 +55,7 @@ Examples:
 
   hubradar trending
 
-  hubradar trending --task text-generation --group family --format json
+  hubradar trending --task text-generation --group family --derivatives --format json
 
   hubradar trending --size small --served --derivatives
 """
@@ -102,7 +103,8 @@ def run_listing(
     """Fetch (or serve from cache) a listing and print it, or its groups; shared by `trending` and `top`.
 
     A size filter looks deeper than the rows shown (`filter_depth`) and cuts to --limit after.
-    `--group` groups the top `depth` models of the listing instead (see docs/lineage.md).
+    `--group` groups the top `depth` models of the listing instead (see docs/lineage.md); with
+    --derivatives, the members of the groups shown are looked up and summed per group.
     """
     options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
                             token=token, endpoint=endpoint, timeout=timeout, retries=retries, notify=notify,
@@ -112,7 +114,14 @@ def run_listing(
         check_task(listing)
         if query.sort == "all-time":
             notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
-        emit(listing_group_view(listing, group.value, depth=depth, fmt=fmt, title=title, sizes=sizes), fmt)
+        look_up = None
+        if signals is not None and signals.derivatives:
+            look_up = partial(with_derivatives, options=options, online=hub_answered(listing, options))
+        view = listing_group_view(listing, group.value, depth=depth, fmt=fmt, title=title, sizes=sizes,
+                                  derivatives=look_up)
+        if signals is not None:
+            view.meta["query"].update(signals.describe())
+        emit(view, fmt)
         return listing
     listing = get_listing(query, options, depth=filter_depth(query.limit) if sizes else 0)
     check_task(listing)
@@ -131,14 +140,13 @@ def run_listing(
     return listing
 
 
-def _check_group(group: GroupChoice | None, derivatives: bool, signal: str | None = None) -> None:
-    """`--group` sums downloads, likes or trending scores: not a per-model column or signal sort."""
-    if group is None:
-        return
-    if signal is not None:
+def _check_group(group: GroupChoice | None, signal: str | None = None) -> None:
+    """`--group` ranks groups by summed downloads, likes or trending scores, not by a signal sort.
+
+    (`--derivatives` is fine: it adds the members' summed derivatives to each group shown.)
+    """
+    if group is not None and signal is not None:
         raise UsageError(f"--group ranks groups by downloads, likes, trending or all-time, not --sort {signal}")
-    if derivatives:
-        raise UsageError("--derivatives adds a column to model rows; for a family's derivatives see hubradar family")
 
 
 def trending(
@@ -169,7 +177,7 @@ def trending(
     notify = Notifier(quiet)
     sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
                         notify=notify)
-    _check_group(group, derivatives)
+    _check_group(group)
     if depth is not None and group is None:
         raise UsageError("--depth applies to trending only with --group")
     query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit,
@@ -210,7 +218,7 @@ def top(
     sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
                         notify=notify)
     signal = sort.value if sort.value in SIGNALS else None  # ranked here over the top --depth by downloads
-    _check_group(group, derivatives, signal)
+    _check_group(group, signal)
     if depth is not None and signal is None and group is None:
         raise UsageError("--depth applies only with --group or --sort providers|derivatives")
     if signal is not None and depth is not None and depth > SIGNAL_DEPTH_MAX:

@@ -74,7 +74,8 @@ ServedOpt = Annotated[
 DerivativesOpt = Annotated[
     bool,
     typer.Option("--derivatives", rich_help_panel=OUTPUT,
-                 help="Add a derivatives column: models built on each one (one Hub request per model, cached a day)."),
+                 help="Add a derivatives column: models built on each one (one Hub request per model, cached a "
+                      "day); with --group, summed over each group's members."),
 ]
 FormatOpt = Annotated[
     OutputFormat,
