@@ -16,7 +16,9 @@ from hubserver import StandInHub
 
 HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.bundled",
          # other commands' code: `hubradar` loads a command's module only when that command runs
-         "hubradar.gaps", "hubradar.history", "hubradar.report", "hubradar.commands.gaps")
+         "hubradar.gaps", "hubradar.history", "hubradar.report", "hubradar.commands.gaps",
+         # ... and a listing's grouping code only with --group
+         "hubradar.family_views", "hubradar.families", "hubradar.tree")
 
 PROBE = f"""
 import json, sys
@@ -33,13 +35,15 @@ warm = call("trending")
 warm_json = call("top", "--limit", "5", "--format", "json")
 cold = call("trending", "--refresh")
 other = call("gaps", "--help")
-sys.stderr.write(json.dumps({{"warm": warm, "warm_json": warm_json, "cold": cold, "other": other}}) + "\\n")
+grouped = call("top", "--group", "family", "--format", "json")
+sys.stderr.write(json.dumps({{"warm": warm, "warm_json": warm_json, "cold": cold, "other": other, "grouped": grouped}}) + "\\n")
 """
 
 
 def test_a_cache_hit_imports_no_hub_client(run, hub: StandInHub) -> None:
     assert run("trending").code == 0
     assert run("top", "--limit", "5", "--format", "json").code == 0
+    assert run("top", "--group", "family", "--format", "json").code == 0
     hub.reset_log()
     done = subprocess.run([sys.executable, "-c", PROBE], env=dict(os.environ), capture_output=True, text=True,
                           timeout=120, check=False)
@@ -48,4 +52,5 @@ def test_a_cache_hit_imports_no_hub_client(run, hub: StandInHub) -> None:
     assert seen["warm"] == [] and seen["warm_json"] == []
     assert {"huggingface_hub", "httpx2"} <= set(seen["cold"])  # the probe does see a fetch's imports
     assert {"hubradar.gaps", "hubradar.commands.gaps"} <= set(seen["other"])  # ... and another command's
+    assert {"hubradar.family_views", "hubradar.families"} <= set(seen["grouped"])  # ... and --group's
     assert len(hub.listing_requests()) == 1  # only the --refresh went to the Hub

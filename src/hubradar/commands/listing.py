@@ -7,7 +7,6 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import UsageError
-from ..family_views import listing_group_view
 from ..listing import Listing, get_listing
 from ..query import ListingQuery
 from ..render import Notifier, OutputFormat, emit
@@ -114,6 +113,8 @@ def run_listing(
         check_task(listing)
         if query.sort == "all-time":
             notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
+        from ..family_views import listing_group_view  # lineage, families, trees: only for --group
+
         look_up = None
         if signals is not None and signals.derivatives:
             look_up = partial(with_derivatives, options=options, online=hub_answered(listing, options))
