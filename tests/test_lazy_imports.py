@@ -36,7 +36,8 @@ warm_json = call("top", "--limit", "5", "--format", "json")
 cold = call("trending", "--refresh")
 other = call("gaps", "--help")
 grouped = call("top", "--group", "family", "--format", "json")
-sys.stderr.write(json.dumps({{"warm": warm, "warm_json": warm_json, "cold": cold, "other": other, "grouped": grouped}}) + "\\n")
+seen = {{"warm": warm, "warm_json": warm_json, "cold": cold, "other": other, "grouped": grouped}}
+sys.stderr.write(json.dumps(seen) + "\\n")
 """
 
 
