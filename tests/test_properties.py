@@ -240,3 +240,12 @@ def test_human_count_is_short_and_close_to_the_count(value: int) -> None:
                                              (999_960_000, "1B")])
 def test_human_count_at_the_unit_boundaries(value: int, text: str) -> None:
     assert human_count(value) == text
+
+
+@given(st.text(alphabet="ab-/.", max_size=12), st.lists(st.text(alphabet="ab-/.", max_size=3), min_size=2, max_size=4))
+def test_an_ellipsis_match_is_the_regex_it_stands_for(text: str, parts: list[str]) -> None:
+    """`render._fits` (used to keep shortened ids unambiguous) agrees with `part.+part.+part`."""
+    from hubradar.render import _fits
+
+    expected = re.fullmatch(".+".join(map(re.escape, parts)), text, flags=re.DOTALL) is not None
+    assert _fits(text, parts) is expected

@@ -332,14 +332,32 @@ def _stands_for_other(short: str, full: str, ordered: list[str]) -> bool:
     if "…" not in short:
         return False
     parts = short.split("…")
-    pattern = re.compile(".+".join(map(re.escape, parts)))
     at = bisect.bisect_left(ordered, parts[0])
     while at < len(ordered) and ordered[at].startswith(parts[0]):
         other = ordered[at]
-        if other != full and pattern.fullmatch(other):
+        if other != full and _fits(other, parts):
             return True
         at += 1
     return False
+
+
+def _fits(text: str, parts: list[str]) -> bool:
+    """Does `text` read as `parts` joined by `…`, each `…` standing for at least one character?
+
+    (The regex `part.+part.+part`, without compiling one per shortened id: the leftmost place for
+    each middle part leaves the most room for the rest.)
+    """
+    first, last = parts[0], parts[-1]
+    if not (text.startswith(first) and text.endswith(last)):
+        return False
+    end = len(text) - len(last)  # the last part starts here
+    position = len(first)
+    for part in parts[1:-1]:
+        found = text.find(part, position + 1)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return end >= position + 1
 
 
 def _unambiguous(shown: dict[str, str], limit: int, heads: list[int], taken: set[str]) -> dict[str, str]:
