@@ -93,6 +93,17 @@ def test_spinner_on_a_terminal_while_fetching_and_never_for_a_cache_hit_or_json(
     assert len(hub.listing_requests()) == 2
 
 
+def test_spinner_while_looking_up_derivatives_and_not_once_they_are_cached(hub: StandInHub) -> None:
+    """`--derivatives` asks the Hub once per model: a wait of seconds that must not look like a hang."""
+    for args in (["top", "--derivatives"], ["top", "--group", "family", "--derivatives"]):
+        code, terminal, out = _on_tty(args, "stderr")
+        assert code == 0, out
+        assert b"Looking up the derivatives of" in terminal
+        code, terminal, _ = _on_tty(args, "stderr")  # a day's cache answers
+        assert code == 0 and b"Looking up" not in terminal
+    assert hub.info_requests()
+
+
 def test_nothing_on_stderr_when_it_is_not_a_terminal(run, hub: StandInHub) -> None:
     result = run("trending")
     assert result.code == 0

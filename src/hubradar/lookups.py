@@ -80,7 +80,8 @@ def lookup_models(ids: Iterable[str], options: FetchOptions, *, online: bool = T
                     out.failure = "the Hub allows about 500 requests per 5 minutes; run again in a few minutes"
                     out.why = "request budget"
                 try:
-                    results, notice = HubClient(settings).model_infos(ask, LISTING_EXPAND, workers=workers)
+                    with options.progress(f"Looking up {len(ask):,} models on the Hub"):
+                        results, notice = HubClient(settings).model_infos(ask, LISTING_EXPAND, workers=workers)
                 except HubError as err:
                     results, notice = {}, str(err)
                 out.fetched += len(results)

@@ -136,7 +136,8 @@ def with_derivatives(
                 notify(f"derivatives unknown for {len(missing) - len(ask)} models: the Hub allows about 500 "
                        "requests per 5 minutes and the recent lookups used that up; run again in a few minutes")
             if ask:
-                results, stopped = HubClient(settings).model_infos(ask, [DERIVATIVES_EXPAND], workers=workers)
+                with options.progress(f"Looking up the derivatives of {len(ask):,} models on the Hub"):
+                    results, stopped = HubClient(settings).model_infos(ask, [DERIVATIVES_EXPAND], workers=workers)
                 if cache is not None and results:
                     cache.write(lambda store: store.put_lookups(DERIVATIVES_EXPAND, results.items()))
                 found.update({mid: (rec.children_count if rec else None) for mid, rec in results.items()})
