@@ -36,6 +36,9 @@ LISTING_KEYS = ["rank", "id", "author", "task", "library", "params", "params_sou
 # Only with --derivatives or --sort derivatives: one Hub request per row, so never by default.
 DERIVATIVES_COLUMN = Column("derivatives", "derivatives", "count")
 SIGNAL_KEYS = {"providers": "provider_count", "derivatives": "derivatives"}
+# The column a listing is ranked by: kept at any width (a trending table without its trending score
+# would be ranked by a number it does not show).
+SORT_COLUMNS = {"trending": "trending_score", "likes": "likes", "created": "created_at"}
 SIGNAL_NOTES = {
     "providers": "providers: inference providers serving the model live (staging and error not counted)",
     "derivatives": "derivatives: models on the Hub that name it as their base (finetunes, quantizations, "
@@ -141,7 +144,7 @@ def _with_signals(
     listing: Listing, signals: Collection[str], sized: SizedListing | None = None
 ) -> tuple[list[Column], list[dict[str, Any]], list[str]]:
     """Columns, rows and CSV keys with the derivatives column added and asked-for signals kept."""
-    keep = {SIGNAL_KEYS[s] for s in signals}
+    keep = {SIGNAL_KEYS[s] for s in signals} | {SORT_COLUMNS.get(listing.query.sort, "downloads")}
     columns = [replace(c, priority=0) if c.key in keep else c for c in LISTING_COLUMNS]
     rows = listing_rows(listing, sized)
     keys = list(LISTING_KEYS)
