@@ -177,6 +177,9 @@ def version(dist: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9, help="timed rounds (each runs every case once)")
+    parser.add_argument("--compare", type=Path, metavar="SRC",
+                        help="also time a warm run of another checkout's src/ (say, an older commit's worktree), "
+                             "side by side, with the same cache")
     args = parser.parse_args(argv)
     check = Check()
     hubradar, hf = find_tool("hubradar"), find_tool("hf")
@@ -241,8 +244,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 check(done.returncode == 0 and top_id in done.stdout, "the minimal Typer + Rich program failed")
                 return seconds
 
-            times = timings(args.runs, {"hubradar warm": hubradar_warm, "hf": hf_warm,
-                                        "hubradar cold": hubradar_cold, "hf cold": hf_cold, "floor": floor})
+            cases = {"hubradar warm": hubradar_warm, "hf": hf_warm, "hubradar cold": hubradar_cold,
+                     "hf cold": hf_cold, "floor": floor}
+            if args.compare is not None:
+                other = child_env(hub, home, PYTHONPATH=str(args.compare.resolve()))
+
+                def compared_warm() -> float:
+                    before = len(hub.requests)
+                    seconds, done = run([sys.executable, "-m", "hubradar", "trending"], other)
+                    check(done.returncode == 0 and len(hub.requests) == before,
+                          f"a warm hubradar trending from {args.compare} sent a request or failed")
+                    return seconds
+
+                compared_warm()  # let it write its bytecode
+                cases["compared warm"] = compared_warm
+            times = timings(args.runs, cases)
             medians = {name: statistics.median(values) for name, values in times.items()}
 
             fastest = {name: min(values) for name, values in times.items()}
@@ -258,6 +274,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"fastest runs: {fastest['hubradar warm'] / fastest['hf']:.2f}x")
             print(f"  cold hubradar trending / hf models ls: {cold_ratio:.2f}x; "
                   f"fastest runs: {fastest['hubradar cold'] / fastest['hf cold']:.2f}x")
+            print(f"  warm hubradar trending / floor: {medians['hubradar warm'] / medians['floor']:.2f}x; "
+                  f"fastest runs: {fastest['hubradar warm'] / fastest['floor']:.2f}x")
+            if args.compare is not None:
+                print(f"  warm, {args.compare} / this checkout: "
+                      f"{medians['compared warm'] / medians['hubradar warm']:.2f}x; fastest runs: "
+                      f"{fastest['compared warm'] / fastest['hubradar warm']:.2f}x "
+                      f"({medians['compared warm'] / medians['hf']:.2f}x hf)")
 
             print("\nImports (python -X importtime):")
             for label, script, cmd_args, run_env in (
