@@ -823,6 +823,8 @@ def scatter_chart(points: Sequence[Point], *, label: str, x_label: str, y_label:
         parts.append(f'<line x1="{_pct(x)}" x2="{_pct(x)}" y1="0" y2="100%" class="grid"/>')
         anchor = "start" if x < 1 else "end" if x > 99 else "middle"
         minor = len(decades) > 4 and tick in decades and (len(decades) - 1 - decades.index(tick)) % 2 == 1
+        # the first decade sits a narrow slot right of "0": on a phone the two labels would touch
+        minor = minor or (x_axis.zero and bool(decades) and tick == decades[0])
         parts.append(_text(_pct(x), "100%", x_text(tick), "tick minor" if minor else "tick", dy=18, anchor=anchor))
     parts.append('<line x1="0" x2="100%" y1="100%" y2="100%" class="axis"/>'
                  '<line x1="0" x2="0" y1="0" y2="100%" class="axis"/>')
