@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import hub_models
 from hubradar.families import group_models, series_of
@@ -165,3 +167,41 @@ def test_a_duplicate_row_counts_once() -> None:
     [group] = grouping.groups
     assert group.downloads == 17 and grouping.models == 2
     assert [m.id for m in group.members] == ["lab/M", "lab/M-GGUF"]
+
+
+_FAMILY_IDS = ["lab/M-7B", "LAB/m-7b", "lab/M-7B-GGUF", "q/M-7B-AWQ", "unsloth/M-7B", "tuner/M-7B-Chat",
+               "tuner/M-7B-Chat-GGUF", "other/N-3B", "x", "q/N-3B-GGUF"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.builds(
+    lambda model_id, parent, relation, downloads, likes, trending: rec(
+        model_id, downloads, parent=parent, relation=relation) if likes is None else ModelRecord(
+        id=model_id, downloads=downloads, likes=likes, trending_score=trending, downloads_all_time=likes,
+        tags=(f"base_model:{relation}:{parent}",) if parent else ()),
+    st.sampled_from(_FAMILY_IDS), st.sampled_from([None, *_FAMILY_IDS]),
+    st.sampled_from(["quantized", "finetune", "merge"]), st.sampled_from([None, 0, 1, 5, 5, 100]),
+    st.sampled_from([None, 0, 3]), st.sampled_from([None, 0.0, 0.5, 2.0])), max_size=12),
+    st.sampled_from(["family", "author", "series"]), st.sampled_from(["downloads", "trending", "likes", "all-time"]),
+    st.integers(min_value=1, max_value=6))
+def test_the_top_groups_are_the_start_of_the_full_ranking(records: list[ModelRecord], by: str, rank_by: str,
+                                                           n: int) -> None:
+    """`top(n)` sorts only the groups that can be in it and reads their numbers only then: the
+    same groups, with the same numbers, as ranking them all."""
+    every = group_models(records, by, rank_by).groups
+    shown = group_models(records, by, rank_by).top(n)
+    assert [(g.key, g.downloads, g.likes, g.trending_score, g.downloads_all_time, g.base_downloads,
+             g.ecosystem_downloads, g.derivatives) for g in shown] == [
+        (g.key, g.downloads, g.likes, g.trending_score, g.downloads_all_time, g.base_downloads,
+         g.ecosystem_downloads, g.derivatives) for g in every[:n]]
+    metric = {"downloads": "downloads", "trending": "trending_score", "likes": "likes",
+              "all-time": "downloads_all_time"}[rank_by]
+    order = [(-getattr(g, metric), -g.downloads, g.key) for g in every]
+    assert order == sorted(order)
+    for group in every:
+        members = group.records
+        assert group.downloads == sum(r.downloads or 0 for r in members)
+        assert group.likes == sum(r.likes or 0 for r in members)
+        assert group.downloads_all_time == sum(r.downloads_all_time or 0 for r in members)
+        assert group.trending_score == pytest.approx(sum(r.trending_score or 0 for r in members))
+        assert group.ecosystem_downloads >= group.downloads

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import hub_models, lineage_models
+from hubradar import lineage as lineage_module
 from hubradar.lineage import SAME_WEIGHTS, Lineage, Link, declared_relation, metadata_link, strip_markers
 from hubradar.record import ModelRecord, from_hub_json, records_from_hub_json
 
@@ -283,3 +286,76 @@ def test_a_duplicate_id_keeps_the_last_row_and_its_lineage_only() -> None:
     lineage = Lineage([rec("q/M-GGUF", 1, parent="lab/M"), rec("q/M-GGUF", 2), rec("lab/Other", 3)])
     assert lineage.records["q/M-GGUF"].downloads == 2
     assert lineage.link("q/M-GGUF") is None
+
+
+# --- the fast paths agree with the plain rules ------------------------------------------------------
+
+_PLAIN_TRAILING = re.compile(rf"(?:{lineage_module._SEP}(?:{lineage_module._STRONG}|{lineage_module._WEAK}))+$",
+                             re.IGNORECASE)
+_PLAIN_STRONG = re.compile(rf"{lineage_module._SEP}(?:{lineage_module._STRONG})(?={lineage_module._SEP}|$)",
+                           re.IGNORECASE)
+# Markers, words and characters that fold onto ASCII letters (`K` Kelvin, long s, dotless i) or change
+# length when lower-cased (`İ`).
+_NAME_PARTS = ["GGUF", "gguf", "AWQ", "GPTQ", "Int4", "q4_k_m", "Q5_K", "iq2", "i1", "4bit", "4-bit", "4.5bpw",
+               "w4a16", "qat", "ct", "Dynamic", "MLX", "fp8", "BF16", "bnb", "imatrix", "h4", "quantized",
+               "7B", "Model", "v2", "\u212a", "\u017f", "\u0131", "\u0130", "\u00f6", "\n", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["-", "_", ".", "", "/", " "]), st.sampled_from(_NAME_PARTS)),
+                min_size=1, max_size=6))
+def test_strip_markers_follows_the_plain_rule(parts: list[tuple[str, str]]) -> None:
+    """The marker regex is written for speed (it starts at a separator; ASCII names are matched
+    lower-cased, without case folding): it must strip exactly what the plain rule strips."""
+    name = "".join(separator + part for separator, part in parts)
+    plain = _PLAIN_TRAILING.search(name)
+    expected = name if plain is None or plain.start() == 0 or not _PLAIN_STRONG.search(plain.group()) else (
+        name[: plain.start()])
+    assert strip_markers(name) == expected
+    found = lineage_module._trailing_markers([name, "Model-7B-GGUF"])
+    assert [m and m.span() for m in found] == [m and m.span() for m in map(_PLAIN_TRAILING.search,
+                                                                            [name, "Model-7B-GGUF"])]
+
+
+# `aİ/b` lower-cased is `ai̇/b`, one character longer: the same id, case aside.
+_TAG_IDS = ["lab/Base", "LAB/base", "q/Base-GGUF", "me/M", "ME/m", "x", "a/b/c", "bad id", "lab/Base\n", "ö/ö",
+            "a\u0130/b"]
+_TAGS = st.one_of(
+    st.builds("base_model:{}:{}".format, st.sampled_from(["quantized", "finetune", "adapter", "merge", "mirror",
+                                                          "Quantized", ""]), st.sampled_from(_TAG_IDS)),
+    st.builds("base_model:{}".format, st.sampled_from(_TAG_IDS)),
+    st.builds("x-base_model:quantized:{}".format, st.sampled_from(_TAG_IDS)),
+    st.sampled_from(["en", "gguf", "base_model", "license:mit"]),
+)
+_RECORDS = st.lists(st.builds(
+    lambda model_id, tags, cards, relation, downloads: ModelRecord(
+        id=model_id, downloads=downloads, tags=tuple(tags), card_base_models=tuple(cards),
+        card_base_relation=relation),
+    st.sampled_from(["me/M", "ME/m", "me/M-GGUF", "lab/Base", "LAB/base", "q/Base-GGUF", "x", "a/b", "ai\u0307/b"]),
+    st.lists(_TAGS, max_size=4), st.lists(st.sampled_from(_TAG_IDS), max_size=2),
+    st.sampled_from([None, "quantized", "Finetune", "other"]), st.sampled_from([None, 0, 5, 50])),
+    max_size=8)
+
+
+def _plain_link(record: ModelRecord, listed: dict[str, ModelRecord]) -> Link | None:
+    """The metadata link as `metadata_link` reads it, resolved to the listed spelling."""
+    link = metadata_link(record)
+    if link is None or (link.relation != "unknown" and link.parent in listed):
+        return link
+    parent = {model_id.lower(): model_id for model_id in listed}.get(link.parent.lower(), link.parent)
+    if parent == record.id:
+        return None
+    if link.relation == "unknown" and strip_markers(record.name) != record.name:
+        return Link(parent, "quantized", inferred=True)
+    return Link(parent, link.relation, link.inferred)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RECORDS)
+def test_building_reads_each_record_as_metadata_link_does(records: list[ModelRecord]) -> None:
+    """`Lineage` reads the usual tag inline, without `metadata_link`: the links must be the same."""
+    lineage = Lineage(records, names=False)
+    links = {**lineage.links, **dict(lineage.broken)}
+    expected = {r.id: link for r in lineage.records.values() if (link := _plain_link(r, lineage.records))}
+    assert links == expected
+    assert list(lineage.links) == [model_id for model_id in lineage.records if model_id in lineage.links]

@@ -21,7 +21,8 @@ import heapq
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
+from itertools import compress, repeat
+from operator import attrgetter, contains, getitem, itemgetter, le, methodcaller, not_
 from typing import NamedTuple
 
 from .lineage import Lineage, Link, gc_paused, strip_markers
@@ -52,6 +53,19 @@ def _author_of(model_id: str, lineage: Lineage) -> str:
     if record is not None:
         return record.org
     return model_id.split("/", 1)[0]
+
+
+def _display_keys(by: str, roots: list[str], listed: dict[str, ModelRecord]) -> list[str]:
+    """`_KEYS[by]` of each root (author or series), in C-level passes where it can."""
+    if by == "series":
+        return list(map(series_of, roots))
+    # The org: the part before the first "/" (`record.org`), else a listed record's author.
+    keys = list(map(itemgetter(0), map(methodcaller("partition", "/"), roots)))
+    for position in compress(range(len(roots)), map(not_, map(contains, roots, repeat("/")))):
+        record = listed.get(roots[position])
+        if record is not None:
+            keys[position] = record.org
+    return keys
 
 
 _KEYS: dict[str, Callable[[str, Lineage], str]] = {
@@ -126,37 +140,42 @@ class Group:
 class Grouping:
     """Groups ranked by `rank_by`, with what they were computed from.
 
-    The numbers of every group are computed up front (shares and concentration need them all);
-    the `Group` objects are built when read, so a view showing the top 20 of 50,000 families
-    builds 20 (`top(n)`); `groups` builds them all.
+    Every group's downloads and ranking metric are computed up front (shares, concentration and
+    the ranking need them all); the ranking is sorted only as far as it is read, and a group's
+    other numbers and its `Group` object only when it is read, so a view showing the top 20 of
+    50,000 families builds 20 (`top(n)`); `groups` builds them all.
     """
 
-    def __init__(self, by: str, rank_by: str, ranking: list[tuple], sums: dict[str, list], models: int,
-                 total_downloads: int, lineage: Lineage) -> None:
+    def __init__(self, by: str, rank_by: str, downloads: dict[str, int], metric: dict[str, float],
+                 rest: Callable[[str], _Rest], models: int, lineage: Lineage) -> None:
         self.by = by
         self.rank_by = rank_by
         self.models = models
-        self.total_downloads = total_downloads
+        self.total_downloads = total_downloads = sum(downloads.values())
         self.lineage = lineage
         self.broken: list[tuple[str, Link]] = lineage.broken
         self.inferred_links = sum(map(_INFERRED, lineage.links.values()))
-        top = heapq.nlargest(max(CONCENTRATION), map(_FIRST, sums.values()))
+        top = heapq.nlargest(max(CONCENTRATION), downloads.values())
         self.concentration: dict[int, float | None] = {
             n: (sum(top[:n]) / total_downloads if total_downloads else None) for n in CONCENTRATION}
-        self._ranking = ranking  # (-metric, -downloads, key) per group, sorted only as far as read
+        self._downloads = downloads
+        self._metric = metric
+        self._rest = rest
         self._order: list[str] = []
-        self._sums = sums
         self._built: list[Group] = []
 
     def __len__(self) -> int:
-        return len(self._ranking)
+        return len(self._downloads)
 
     def _ranked_keys(self, n: int) -> list[str]:
-        if len(self._order) < min(n, len(self._ranking)):
-            if n <= 1000:  # a view's worth: a partial sort
-                self._order = [key for *_, key in heapq.nsmallest(n, self._ranking)]
-            else:
-                self._order = [key for *_, key in sorted(self._ranking)]
+        """Keys by the metric, then downloads (both descending), then key."""
+        if len(self._order) < min(n, len(self._downloads)):
+            downloads, metric = self._downloads, self._metric
+            keys: Iterable[str] = metric
+            if n <= 1000 and n < len(metric):  # a view's worth: only groups whose metric reaches the n-th largest
+                keys = compress(metric, map(le, repeat(heapq.nlargest(n, metric.values())[-1]), metric.values()))
+            ranking = sorted((-metric[key], -downloads[key], key) for key in keys)
+            self._order = [key for *_, key in ranking[:n]]
         return self._order
 
     def top(self, n: int) -> list[Group]:
@@ -164,9 +183,10 @@ class Grouping:
         order = self._ranked_keys(n)
         while len(self._built) < min(n, len(order)):
             key = order[len(self._built)]
-            d, likes, trending, all_time, base, records, eco, derivatives = self._sums[key]
+            d = self._downloads[key]
+            records, eco, derivatives, base, likes, trending, all_time = self._rest(key)
             self._built.append(Group(
-                key, _as_list(records), d, eco, derivatives, base, likes, trending, all_time,
+                key, records, d, eco, derivatives, base, likes, trending, all_time,
                 share=d / self.total_downloads if self.total_downloads else None,
                 derived_from=self.lineage.links.get(key) if self.by == "family" else None,
                 lineage=self.lineage,
@@ -176,7 +196,12 @@ class Grouping:
     @property
     def groups(self) -> list[Group]:
         """Every group in rank order."""
-        return self.top(len(self._ranking))
+        return self.top(len(self._downloads))
+
+
+# A group's numbers besides its downloads: records, ecosystem downloads, derivatives, base
+# downloads, likes, trending score, all-time downloads.
+_Rest = tuple[list[ModelRecord], int, int, "int | None", int, float, int]
 
 
 # Slots of the per-group sums: downloads, likes, trending, all-time, base downloads, records,
@@ -206,19 +231,64 @@ def group_models(
 
 
 def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage | None) -> Grouping:
-    """Records are bucketed per family root in one pass and summed per family (C-level sums for the
-    larger ones), then families are rolled up per author or series; each step is one pass, and no
-    object is built per group until it is read (benchmarks/bench_families.py)."""
+    """Records are bucketed per family root, and each family's downloads (and ranking metric)
+    summed in C-level passes; then families are rolled up per author or series. Grouped by family,
+    no object is built per family: the rest of a family's numbers is read when it is shown
+    (benchmarks/bench_families.py)."""
     lineage = lineage if lineage is not None else Lineage(records)
     roots, listed = lineage.reupload_roots(), lineage.records
-    unique = listed.values()  # a duplicate id counts once (its last row), as in the lineage
-    # Per family root: the record itself while it is alone (most families), else a list. Every
-    # record that carries no one else's weights starts its own bucket; re-uploads join theirs.
-    buckets: dict[str, ModelRecord | list[ModelRecord]] = {r.id: r for r in unique if r.id not in roots}
-    for record in unique:
-        root = roots.get(record.id)
-        if root is None:
-            continue
+    buckets = _buckets(listed, roots)
+    slot = _METRIC_SLOT[rank_by]
+    if by == "family":
+        downloads = _family_column(buckets, _D)
+        metric = downloads if slot == _D else _family_column(buckets, slot)
+        extra = _family_ecosystems(buckets, downloads, lineage)
+
+        def rest(root: str) -> _Rest:
+            bucket, (added, derivatives) = buckets[root], extra.get(root, (0, 0))
+            likes, trending, all_time, base = _family_numbers(root, bucket, listed)
+            return _as_list(bucket), downloads[root] + added, derivatives, base, likes, trending, all_time
+
+        return Grouping(by, rank_by, downloads, metric, rest, len(listed), lineage)
+
+    families = _family_sums(buckets, listed)
+    key_of_root = _KEYS[by]
+    # Each family's key, in family order (C-level passes); a key differing only in case is the one
+    # first seen. Roots met later on the way up (`_merged_ecosystems`) get theirs when asked.
+    canonical: dict[str, str] = {}  # lower-case key -> the spelling first seen
+    displays = _display_keys(by, list(families), listed)
+    family_key = dict(zip(families, map(canonical.setdefault, map(str.lower, displays), displays), strict=True))
+
+    def key_for(root: str) -> str:
+        key = family_key.get(root)
+        if key is None:
+            display = key_of_root(root, lineage)
+            key = family_key[root] = canonical.setdefault(display.lower(), display)
+        return key
+
+    groups = _merge(families, family_key.values())
+    _merged_ecosystems(families, lineage, groups, key_for)
+
+    def merged(key: str) -> _Rest:
+        _, likes, trending, all_time, base, members, eco, derivatives = groups[key]
+        return _as_list(members), eco, derivatives, base, likes, trending, all_time
+
+    values = list(groups.values())
+    return Grouping(by, rank_by, dict(zip(groups, map(_FIRST, values), strict=True)),
+                    dict(zip(groups, map(itemgetter(slot), values), strict=True)), merged, len(listed), lineage)
+
+
+def _buckets(listed: dict[str, ModelRecord], roots: dict[str, str]) -> dict[str, ModelRecord | list[ModelRecord]]:
+    """Per family root: the record itself while it is alone (most families), else a list.
+
+    Every record that carries no one else's weights starts its own bucket (one C-level pass); the
+    re-uploads then join theirs, in listing order. A duplicate id counts once (its last row), as
+    in the lineage.
+    """
+    reupload = list(map(roots.__contains__, listed))
+    buckets: dict[str, ModelRecord | list[ModelRecord]] = dict(compress(listed.items(), map(not_, reupload)))
+    for root, record in zip(map(roots.__getitem__, compress(listed, reupload)),
+                            compress(listed.values(), reupload), strict=True):
         bucket = buckets.get(root)
         if bucket is None:
             buckets[root] = record
@@ -226,43 +296,65 @@ def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage |
             bucket.append(record)
         else:
             buckets[root] = [bucket, record]
-    families: dict[str, list] = {}
-    for root, bucket in buckets.items():
-        base = listed.get(root)
-        base_downloads = None if base is None else (base.downloads or 0)
-        if not isinstance(bucket, list):
-            downloads = bucket.downloads or 0
-            families[root] = [downloads, bucket.likes or 0, bucket.trending_score or 0.0,
-                              bucket.downloads_all_time or 0, base_downloads, bucket, downloads, 0]
-        else:
-            downloads = sum(filter(None, map(_DOWNLOADS, bucket)))
-            families[root] = [downloads, sum(filter(None, map(_LIKES, bucket))),
-                              float(sum(filter(None, map(_TRENDING, bucket)))),
-                              sum(filter(None, map(_ALL_TIME, bucket))), base_downloads, bucket, downloads, 0]
+    return buckets
 
-    if by == "family":
-        groups = families
-        _family_ecosystems(families, lineage)
-    else:
-        key_of_root = _KEYS[by]
-        canonical: dict[str, str] = {}  # lower-case key -> the spelling first seen
-        family_key: dict[str, str] = {}
 
-        def key_for(root: str) -> str:
-            key = family_key.get(root)
-            if key is None:
-                display = key_of_root(root, lineage)
-                key = family_key[root] = canonical.setdefault(display.lower(), display)
-            return key
+def _family_sums(buckets: dict[str, ModelRecord | list[ModelRecord]],
+                 listed: dict[str, ModelRecord]) -> dict[str, list]:
+    """Each family's sums (slots `_D` to `_N`) in bucket order, to roll families up into groups.
 
-        groups = _merge(families, key_for)
-        _merged_ecosystems(families, lineage, groups, key_for)
+    The families of one record (most) are read in C-level passes per slot (`_values`; the base's
+    downloads are the record's own when it is listed); the larger ones one by one.
+    """
+    families: dict[str, list] = dict.fromkeys(buckets)  # the order of the buckets, filled below
+    alone = list(map(not_, map(isinstance, buckets.values(), repeat(list))))
+    roots = list(compress(buckets, alone))
+    rows = list(compress(buckets.values(), alone))
+    columns = [_values(rows, slot) for slot in (_D, _L, _T, _A)]
+    base = map(getitem, zip(repeat(None), columns[0]), map(listed.__contains__, roots))
+    families.update(zip(roots, map(list, zip(*columns, base, rows, columns[0], repeat(0))), strict=True))
+    for root, bucket in compress(buckets.items(), map(not_, alone)):
+        downloads = sum(filter(None, map(_DOWNLOADS, bucket)))
+        families[root] = [downloads, *_family_numbers(root, bucket, listed), bucket, downloads, 0]
+    return families
 
-    total = sum(map(_FIRST, groups.values()))
-    # Ranked by the metric, then downloads (both descending), then key: one sort of plain tuples.
-    slot = _METRIC_SLOT[rank_by]
-    ranking = [(-acc[slot], -acc[_D], key) for key, acc in groups.items()]
-    return Grouping(by, rank_by, ranking, groups, len(listed), total, lineage)
+
+def _family_column(buckets: dict[str, ModelRecord | list[ModelRecord]], slot: int) -> dict[str, float]:
+    """One slot (downloads, likes, trending score or all-time downloads) of every family, by root.
+
+    A family of one record (most) takes its record's value (`_values`); a larger one sums its
+    records' (unknown counts as 0).
+    """
+    alone = list(map(not_, map(isinstance, buckets.values(), repeat(list))))
+    column = dict(zip(compress(buckets, alone), _values(compress(buckets.values(), alone), slot), strict=True))
+    field = _FIELDS[slot][0]
+    for root, bucket in compress(buckets.items(), map(not_, alone)):
+        total = sum(filter(None, map(field, bucket)))
+        column[root] = float(total) if slot == _T else total
+    return column
+
+
+def _values(records: Iterable[ModelRecord], slot: int) -> list:
+    """Each record's value of a slot, unknown as 0, in C-level passes (`zero.get(v, v)` is `v or 0`)."""
+    field, zero = _FIELDS[slot]
+    values = list(map(field, records))
+    return list(map(zero.get, values, values))
+
+
+def _family_numbers(root: str, records: ModelRecord | list[ModelRecord],
+                    listed: dict[str, ModelRecord]) -> tuple[int, float, int, int | None]:
+    """A family's likes, trending score, all-time downloads and base downloads (slots `_L` to `_B`)."""
+    base = listed.get(root)
+    base_downloads = None if base is None else (base.downloads or 0)
+    if not isinstance(records, list):
+        return (records.likes or 0, records.trending_score or 0.0, records.downloads_all_time or 0,
+                base_downloads)
+    return (sum(filter(None, map(_LIKES, records))), float(sum(filter(None, map(_TRENDING, records)))),
+            sum(filter(None, map(_ALL_TIME, records))), base_downloads)
+
+
+_ZERO = {None: 0, 0: 0}  # `.get(v, v)` is `v or 0` for None, 0 and the numbers
+_ZERO_FLOAT = {None: 0.0, 0: 0.0}
 
 
 _DOWNLOADS = attrgetter("downloads")
@@ -271,6 +363,7 @@ _INFERRED = itemgetter(2)  # Link.inferred
 _LIKES = attrgetter("likes")
 _TRENDING = attrgetter("trending_score")
 _ALL_TIME = attrgetter("downloads_all_time")
+_FIELDS = {_D: (_DOWNLOADS, _ZERO), _L: (_LIKES, _ZERO), _T: (_TRENDING, _ZERO_FLOAT), _A: (_ALL_TIME, _ZERO)}
 
 
 def _as_list(records: ModelRecord | list[ModelRecord]) -> list[ModelRecord]:
@@ -285,11 +378,10 @@ def _download_order(record: ModelRecord) -> tuple[int, str]:
     return -(record.downloads or 0), record.id
 
 
-def _merge(families: dict[str, list], key_for: Callable[[str], str]) -> dict[str, list]:
-    """Roll families up into author or series groups."""
+def _merge(families: dict[str, list], keys: Iterable[str]) -> dict[str, list]:
+    """Roll families up into author or series groups (`keys`: each family's, in family order)."""
     groups: dict[str, list] = {}
-    for root, family in families.items():
-        key = key_for(root)
+    for key, family in zip(keys, families.values(), strict=True):
         acc = groups.get(key)
         if acc is None:
             groups[key] = [*family[:_R], _as_list(family[_R]), family[_D], 0]
@@ -305,22 +397,31 @@ def _merge(families: dict[str, list], key_for: Callable[[str], str]) -> dict[str
     return groups
 
 
-def _family_ecosystems(families: dict[str, list], lineage: Lineage) -> None:
-    """Credit each family's downloads to every listed family its base descends from.
+def _family_ecosystems(buckets: dict[str, ModelRecord | list[ModelRecord]], downloads: dict[str, int],
+                       lineage: Lineage) -> dict[str, list[int]]:
+    """What each family gets from the listed families that descend from its base: their downloads
+    and their number of records ([added downloads, derivatives], only for families that get some).
 
     A family's way up is its base's own link (a finetune's base, a merge's first parent) to that
     parent's family, and so on (acyclic: Lineage broke every cycle).
     """
     links, roots = lineage.links, lineage.reupload_roots()
-    for root, family in families.items():
-        link = links.get(root)
+    extra: dict[str, list[int]] = {}
+    for root, bucket in compress(buckets.items(), map(links.__contains__, buckets)):
+        family_downloads = downloads[root]
+        count = len(bucket) if isinstance(bucket, list) else 1
+        link = links[root]
         while link is not None:
-            parent = roots.get(link.parent, link.parent)
-            ancestor = families.get(parent)
-            if ancestor is not None:
-                ancestor[_E] += family[_D]
-                ancestor[_N] += _count(family[_R])
+            parent = roots.get(link[0], link[0])  # the family of the link's parent
+            if parent in buckets:
+                added = extra.get(parent)
+                if added is None:
+                    extra[parent] = [family_downloads, count]
+                else:
+                    added[0] += family_downloads
+                    added[1] += count
             link = links.get(parent)
+    return extra
 
 
 def _merged_ecosystems(
@@ -337,19 +438,19 @@ def _merged_ecosystems(
         while node is not None and node not in memo:
             path.append(node)
             link = links.get(node)
-            node = None if link is None else roots.get(link.parent, link.parent)
+            node = None if link is None else roots.get(link[0], link[0])
         above = memo[node] if node is not None else ()
         for item in reversed(path):
             own = key_for(item)
-            above = (own, *(k for k in above if k != own))
+            above = (own, *(k for k in above if k != own)) if own in above else (own, *above)
             memo[item] = above
-        return memo[root]
+        return above  # memo[root]
 
-    for root, family in families.items():
-        if root not in links:
-            continue  # an original: nothing above it
-        for key in keys_up(root)[1:]:
-            ancestor = groups.get(key)
+    # Only a family whose base has a link has a way up (an original has nothing above it).
+    for root, family in compress(families.items(), map(links.__contains__, families)):
+        up = keys_up(root)
+        for position in range(1, len(up)):
+            ancestor = groups.get(up[position])
             if ancestor is not None:
                 ancestor[_E] += family[_D]
                 ancestor[_N] += _count(family[_R])

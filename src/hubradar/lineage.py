@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import gc
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from operator import attrgetter
+from itertools import compress, filterfalse, tee
+from operator import and_, attrgetter, itemgetter, methodcaller
 from typing import NamedTuple
 
 from .record import _ID_RE, ModelRecord
@@ -53,15 +53,31 @@ _STRONG = (
 )
 _WEAK = r"qat|ct|dynamic|block|static|mixed|quant(?:ized)?|mtp|unsloth|ov|h[468]"
 _SEP = r"[-_.]"
-_TRAILING = re.compile(rf"(?:{_SEP}(?:{_STRONG}|{_WEAK}))+$", re.IGNORECASE)
+_MARKER = rf"{_SEP}(?:{_STRONG}|{_WEAK})"
+# One marker, then any more: the same as `(?:marker)+$`, but starting with the separator lets the
+# regex engine skip to the separators instead of trying every position.
+_TRAILING = re.compile(rf"{_MARKER}(?:{_MARKER})*$", re.IGNORECASE)
+# On an ASCII name lower-cased, the case-sensitive pattern finds the same markers, faster: folding
+# case is per character only for ASCII (`K`, `ſ`, `ı` fold onto ASCII letters; they are not ASCII).
+_TRAILING_LOWER = re.compile(rf"{_MARKER}(?:{_MARKER})*$")
 _HAS_STRONG = re.compile(rf"{_SEP}(?:{_STRONG})(?={_SEP}|$)", re.IGNORECASE)
 _ID = attrgetter("id")
 _TAGS = attrgetter("tags")
+_CARDS = attrgetter("card_base_models")
+_PARENT = itemgetter(0)  # Link.parent
+_RELATION = itemgetter(1)  # Link.relation
+_INFERRED = itemgetter(2)  # Link.inferred
+_NAME = itemgetter(2)  # of `id.rpartition("/")`
+_SPLIT_ID = methodcaller("rpartition", "/")
+_RELATION_BY_INITIAL = {relation[0]: relation for relation in RELATIONS}  # the four start differently
+_new_link = tuple.__new__  # Link(...) without the Python-level __new__ of a NamedTuple
 _JOIN = "\x00".join
 _LINEAGE_TAG = re.compile(r"(?:^|\x00)base_model:([^\x00]*)")
 # Starts with a literal so the regex engine can skip ahead quickly; the match must start a tag.
+# The id is `_ID_RE`; listing ASCII letters and digits beside \w (the same set) lets the engine
+# test them in a table before it asks Unicode about \w.
 _RELATION_TAG = re.compile(r"base_model:(quantized|finetune|adapter|merge):"
-                           r"([A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?)(?=\x00|$)")
+                           r"([A-Za-z0-9][A-Za-z0-9_.\-\w]*(?:/[A-Za-z0-9_.\-\w]+)?)(?=\x00|$)")
 
 
 class Link(NamedTuple):
@@ -90,9 +106,16 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _trailing_markers(names: list[str]) -> list[re.Match[str] | None]:
+    """`_TRAILING.search` of each name (the spans are the same; the text is lower-cased if ASCII)."""
+    if all(map(str.isascii, names)):
+        return list(map(_TRAILING_LOWER.search, map(str.lower, names)))
+    return list(map(_TRAILING.search, names))
+
+
 def strip_markers(name: str) -> str:
     """`Qwen3.6-27B-AWQ-INT4` -> `Qwen3.6-27B`; a name without trailing markers comes back as is."""
-    match = _TRAILING.search(name)
+    match = _TRAILING_LOWER.search(name.lower()) if name.isascii() else _TRAILING.search(name)
     if match is None or match.start() == 0 or not _HAS_STRONG.search(match.group()):
         return name
     return name[: match.start()]
@@ -165,24 +188,46 @@ class Lineage:
             self._build(records, names)
 
     def _build(self, records: Iterable[ModelRecord], names: bool) -> None:
-        # map/zip run these per-record steps in C; the Python loop only sees records with lineage.
         rows = list(records)
-        self.records: dict[str, ModelRecord] = dict(zip(map(_ID, rows), rows, strict=True))  # a duplicate id: last wins
+        listed_by_id = dict(zip(map(_ID, rows), rows, strict=True))  # a duplicate id: last wins
+        self.records: dict[str, ModelRecord] = listed_by_id
         self._lower: dict[str, str] | None = None  # lower-case id -> listed id, built when first needed
         self.links: dict[str, Link] = {}
-        listed = list(self.records.values())
-        for record, joined in zip(listed, map(_JOIN, map(_TAGS, listed)), strict=True):
-            if "base_model:" in joined or record.card_base_models:
-                link = _metadata_link(record, joined)
-                if link is None:
+        listed = rows if len(listed_by_id) == len(rows) else list(listed_by_id.values())
+        links, search, resolve = self.links, _RELATION_TAG.search, self._resolve
+        unlinked: list[str] = []  # what the metadata leaves without a parent, in listing order
+        # One pass. A record's tags are joined by NUL for C-level scans and dropped right after:
+        # 100,000 joined strings kept in a list would not stay in the CPU's cache. The ids are the
+        # dict's keys (`record.id`), the record itself is only read again on the rare paths.
+        for model_id, record, tags, cards in zip(listed_by_id, listed, map(_JOIN, map(_TAGS, listed)),
+                                                 map(_CARDS, listed), strict=True):
+            first = tags.find("base_model:")
+            if first < 0 and not cards:
+                unlinked.append(model_id)
+                continue
+            # The usual case: the first `base_model:<relation>:<id>` starts a tag and is not the model.
+            found = search(tags, first)  # from the first `base_model:` (-1: from the start)
+            if found is not None and (not (start := found.start()) or tags[start - 1] == "\x00"):
+                parent = found[2]
+                # Not the model itself, case aside (ASCII ids of different lengths differ: no lower()).
+                if parent != model_id and ((len(parent) != len(model_id) and parent.isascii() and model_id.isascii())
+                                           or parent.lower() != model_id.lower()):
+                    link = _new_link(Link, (parent, _RELATION_BY_INITIAL[tags[start + 11]], False))
+                    # A listed parent spelled exactly needs no resolving.
+                    if parent in listed_by_id or (link := resolve(record, link)) is not None:
+                        links[model_id] = link
+                    else:
+                        unlinked.append(model_id)
                     continue
-                # A listed parent spelled exactly needs no resolving (metadata_link skipped self-links).
-                if link.relation == "unknown" or link.parent not in self.records:
-                    link = self._resolve(record, link)
-                if link is not None:
-                    self.links[record.id] = link
+            link = _metadata_link(record, tags)
+            if link is not None and (link.relation == "unknown" or link.parent not in listed_by_id):
+                link = resolve(record, link)
+            if link is not None:
+                links[model_id] = link
+            else:
+                unlinked.append(model_id)
         if names:
-            self.links.update(self._name_links())
+            links.update(self._name_links(unlinked))
         self.broken: list[tuple[str, Link]] = self._break_cycles()
         self._family: dict[str, str] = {}
         self._ecosystem: dict[str, str] = {}
@@ -207,78 +252,94 @@ class Lineage:
             return Link(parent, "quantized", inferred=True)
         return link if parent == link.parent else Link(parent, link.relation, link.inferred)
 
-    def _name_links(self) -> dict[str, Link]:
-        """Links for records without metadata, from their names (see `strip_markers`)."""
+    def _name_links(self, unlinked: list[str]) -> dict[str, Link]:
+        """Links for the `unlinked` records (no link from the metadata, which always wins), from
+        their names (see `strip_markers`)."""
         links, records = self.links, self.records
-        # Lower-case name -> the id, or the ids when several orgs use the name (built in C: one dict,
-        # then the few shared names).
-        ids = list(records)
-        lowered = [model_id.rpartition("/")[2].lower() for model_id in ids]
-        by_name: dict[str, str | list[str]] = dict(zip(lowered, ids, strict=True))
-        if len(by_name) < len(ids):
-            shared = {name for name, count in Counter(lowered).items() if count > 1}
-            for name in shared:
-                by_name[name] = []
-            for name, model_id in zip(lowered, ids, strict=True):
-                if name in shared:
-                    by_name[name].append(model_id)  # type: ignore[union-attr]
+        names = list(map(_NAME, map(_SPLIT_ID, unlinked)))
+        # Names ending in format or quantization markers: what is left names the model.
+        marked: list[tuple[str, str, str, str]] = []  # id, name, stem, lower-case stem
+        has_strong = _HAS_STRONG.search
+        trailing = _trailing_markers(names)
+        for model_id, name, found in compress(zip(unlinked, names, trailing, strict=True), trailing):
+            start = found.start()
+            if start and has_strong(name, start):  # else `strip_markers` leaves the name as it is
+                stem = name[:start]
+                marked.append((model_id, name, stem, stem.lower()))
+        # A re-uploader's copy under the very same name (no markers) is a mirror of that model.
+        stripped = {model_id for model_id, *_ in marked}
+        mirrors = [(model_id, *map(str.lower, model_id.rpartition("/")[::2]))
+                   for model_id in filter(_REUPLOADER_ID.match, filterfalse(stripped.__contains__, unlinked))]
+        # Lower-case name -> the listed id, or the ids in listing order when several orgs use it;
+        # only for the names looked up (lower-casing every name is one C-level pass).
+        wanted = {stem for *_, stem in marked}.union(name for _, _, name in mirrors)
+        lowered, looked_up = tee(map(str.lower, map(_NAME, map(_SPLIT_ID, records))))  # one stream, read twice
+        by_name: dict[str, str | list[str]] = {}
+        for name, model_id in compress(zip(lowered, records, strict=True), map(wanted.__contains__, looked_up)):
+            known = by_name.get(name)
+            if known is None:
+                by_name[name] = model_id
+            elif isinstance(known, str):
+                by_name[name] = [known, model_id]
+            else:
+                known.append(model_id)
 
-        def same_org(name: str, org: str) -> str | None:
-            """The listed model `org/name` (case-insensitive), if any."""
-            ids = by_name.get(name)
-            if ids is None:
-                return None
-            for candidate in (ids,) if isinstance(ids, str) else ids:
-                if candidate.rpartition("/")[0].lower() == org:
-                    return candidate
-            return None
+        def rank(candidate: str) -> tuple[bool, bool, int, str]:
+            """Which model a shared name points to: an original, a root, the most downloaded."""
+            return (candidate.rpartition("/")[0].lower() in REUPLOADERS, candidate in links,
+                    -_downloads(records.get(candidate)), candidate)
+
+        shared: dict[str, tuple[list[str], str]] = {}  # name -> lower-case org of each id, the best id
+
+        def orgs_and_best(name: str, candidates: list[str]) -> tuple[list[str], str]:
+            if name not in shared:
+                shared[name] = ([c.rpartition("/")[0].lower() for c in candidates], min(candidates, key=rank))
+            return shared[name]
 
         def elsewhere(name: str, org: str) -> str | None:
-            """The best model of that name in another org: an original, a root, the most downloaded."""
-            ids = by_name.get(name)
-            if ids is None:
+            """The best model of that name in another org."""
+            candidates = by_name.get(name)
+            if candidates is None:
                 return None
-            if isinstance(ids, str):  # one model of that name: the usual case
-                return ids if ids.rpartition("/")[0].lower() != org else None
-            candidates = [c for c in ids if c.rpartition("/")[0].lower() != org]
-            if not candidates:
-                return None
-            return min(candidates, key=lambda c: (c.rpartition("/")[0].lower() in REUPLOADERS, c in links,
-                                                  -_downloads(records.get(c)), c))
+            if isinstance(candidates, str):  # one model of that name: the usual case
+                return candidates if candidates.rpartition("/")[0].lower() != org else None
+            orgs, best = orgs_and_best(name, candidates)
+            if orgs[candidates.index(best)] != org:
+                return best
+            others = [c for c, o in zip(candidates, orgs, strict=True) if o != org]
+            return min(others, key=rank) if others else None
 
-        found: dict[str, Link] = {}
+        def same_org_first(name: str, org: str) -> str | None:
+            """The listed model `org/name` (case-insensitive), else the best one elsewhere."""
+            candidates = by_name.get(name)
+            if candidates is None or isinstance(candidates, str):
+                return candidates  # one model of that name: in the same org or elsewhere, it is the one
+            orgs, best = orgs_and_best(name, candidates)
+            return candidates[orgs.index(org)] if org in orgs else best
+
+        found_links: dict[str, Link] = {}
+        for model_id, org, name in mirrors:
+            if (target := elsewhere(name, org)) is not None:
+                found_links[model_id] = _new_link(Link, (target, "mirror", True))
         unmatched: dict[str, list[str]] = {}
-        unlinked = [model_id for model_id in records if model_id not in links]  # metadata always wins
-        names = [model_id.rpartition("/")[2] for model_id in unlinked]
-        # A re-uploader's copy under the very same name (no markers) is a mirror of that model.
-        for model_id in filter(_REUPLOADER_ID.match, unlinked):
-            org, _, name = model_id.rpartition("/")
-            if strip_markers(name) is name and (target := elsewhere(name.lower(), org.lower())) is not None:
-                found[model_id] = Link(target, "mirror", inferred=True)
-        # Names ending in format or quantization markers: what is left names the model, same org first.
-        for model_id, name, marked in zip(unlinked, names, map(_TRAILING.search, names), strict=True):
-            if marked is None or marked.start() == 0 or not _HAS_STRONG.search(marked.group()):
-                continue  # `strip_markers` would leave the name as it is
-            stem = name[: marked.start()]
+        for model_id, name, stem, stem_lower in marked:
             org = model_id[: len(model_id) - len(name) - 1] if len(model_id) > len(name) else ""
-            key = f"{org}/{stem}".lower() if org else stem.lower()
-            stem_lower, org_lower = stem.lower(), org.lower()
-            target = same_org(stem_lower, org_lower) or elsewhere(stem_lower, org_lower)
+            target = same_org_first(stem_lower, org.lower())
             if target is not None:
-                found[model_id] = Link(target, "quantized", inferred=True)
+                found_links[model_id] = _new_link(Link, (target, "quantized", True))
             elif org:
-                unmatched.setdefault(key, []).append(model_id)
+                unmatched.setdefault(f"{org}/{stem}".lower(), []).append(model_id)
         # Re-uploads of one org sharing a stem no listed model carries (`orcarouter/X-FP8`, `-GGUF`,
         # `-MLX`): the same weights in several formats, grouped under the unlisted `org/stem`.
-        for ids in unmatched.values():
-            if len(ids) < 2:
+        for group in unmatched.values():
+            if len(group) < 2:
                 continue
-            first = min(ids, key=lambda i: (-_downloads(records[i]), i))
+            first = min(group, key=lambda i: (-_downloads(records[i]), i))
             org, _, name = first.rpartition("/")
             parent = f"{org}/{strip_markers(name)}"
-            for model_id in ids:
-                found[model_id] = Link(parent, "quantized", inferred=True)
-        return found
+            for model_id in group:
+                found_links[model_id] = Link(parent, "quantized", inferred=True)
+        return found_links
 
     def _break_cycles(self) -> list[tuple[str, Link]]:
         """Drop one link of every cycle so each walk ends; returns what was dropped.
@@ -290,7 +351,8 @@ class Lineage:
         """
         # Only a model whose parent has a parent of its own can be on a cycle: walk just those.
         links = self.links
-        chained = {child: link.parent for child, link in links.items() if link.parent in links}
+        parents = list(map(_PARENT, links.values()))
+        chained = dict(compress(zip(links, parents, strict=True), map(links.__contains__, parents)))
         state: dict[str, bool] = {}  # True: on the current walk; False: finished
         broken: list[tuple[str, Link]] = []
         for start in list(chained):
@@ -308,6 +370,7 @@ class Lineage:
                 del chained[cut]
             for seen in path:
                 state[seen] = False
+        self._chained: dict[str, str] = chained  # for `reupload_roots`: the only links that can lead to another
         return broken
 
     # --- reading ---------------------------------------------------------------------------
@@ -365,30 +428,32 @@ class Lineage:
         """
         if self._roots is not None:  # records and links never change after building
             return self._roots
-        climbing = {child: link for child, link in self.links.items() if link.relation in SAME_WEIGHTS}
-        roots: dict[str, str] = {}
+        links = self.links
+        climbing = dict(compress(links.items(), map(SAME_WEIGHTS.__contains__, map(_RELATION, links.values()))))
+        # Most re-uploads name their root directly: their parent, and whether their own link is
+        # inferred, is the answer (C-level passes). Only a re-upload of a re-upload walks further.
+        roots = dict(zip(climbing, map(_PARENT, climbing.values()), strict=True))
         inferred_ids = self._inferred_ids
-        for start in climbing:
-            if start in roots:
-                continue
+        inferred_ids.update(compress(climbing, map(_INFERRED, climbing.values())))
+        chained = self._chained  # a re-upload of a re-upload is among the links whose parent had one
+        deeper = dict.fromkeys(compress(chained, map(and_, map(climbing.__contains__, chained),
+                                                     map(climbing.__contains__, chained.values()))))
+        for start in list(deeper):
+            if start not in deeper:
+                continue  # settled on an earlier walk
             path: list[str] = []
             node = start
-            while True:
-                root = roots.get(node)
-                if root is not None:
-                    inferred = node in inferred_ids
-                    break
-                link = climbing.get(node)
-                if link is None:  # a root: an original, an unlisted parent, or a finetune etc.
-                    root, inferred = node, False
-                    break
+            while node in deeper:
                 path.append(node)
-                node = link.parent
+                node = roots[node]
+            # `node` is a root, or a re-upload whose root is settled
+            root, inferred = (roots[node], node in inferred_ids) if node in climbing else (node, False)
             for item in reversed(path):
-                inferred = inferred or climbing[item].inferred
+                inferred = inferred or item in inferred_ids
                 roots[item] = root
                 if inferred:
                     inferred_ids.add(item)
+                del deeper[item]
         self._roots = roots
         return roots
 
