@@ -123,7 +123,6 @@ def _root(
     """Read the Hugging Face Hub as an industry radar."""
 
 
-
 def _debug() -> bool:
     return os.environ.get("HUBRADAR_DEBUG", "").strip() not in ("", "0")
 
