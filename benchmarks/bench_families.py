@@ -10,14 +10,22 @@ and a few lineage cycles. Every record carries about ten ordinary tags, as listi
 Times, best of --repeat, measured side by side in one run: the lineage alone (metadata only, then
 with the name rule), grouping by family / author / series (lineage included), and, as a yardstick,
 ranking the same records by downloads (what every listing already does). Prints the ratios.
+
+`--compare SRC` also times another checkout's code (`SRC/hubradar`, e.g. the commit before a
+change) on the same records, each of its runs right after this checkout's, and prints its times and
+the ratio this / compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 from hubradar.families import group_models
 from hubradar.lineage import Lineage
@@ -84,31 +92,48 @@ def generate(n: int, seed: int = 8) -> list[ModelRecord]:
     return records
 
 
-def grouped(records: list[ModelRecord], by: str) -> list:
+def grouped(records: list[ModelRecord], by: str, group: Callable = group_models) -> list:
     """What `--group` computes: every group's numbers, then the 20 groups shown with their members."""
-    grouping = group_models(records, by)
+    grouping = group(records, by)
     return [group.members for group in grouping.top(20)]
 
 
-def best(fn: Callable[[], object], repeat: int) -> float:
-    """Best CPU time of `repeat` runs (CPU time: other processes on a shared machine add less noise).
+def best(fn: Callable[[], object], repeat: int, other: Callable[[], object] | None = None) -> tuple[float, float]:
+    """Best CPU time of `repeat` runs of `fn`, and of `other` run right after each (CPU time: other
+    processes on a shared machine add less noise; interleaved, both see the same load).
 
     The result is kept alive until the clock is read, so freeing it is not counted (a CLI run
     exits instead of freeing).
     """
-    times = []
+    times: dict[Callable[[], object], list[float]] = {fn: [], **({other: []} if other else {})}
     for _ in range(repeat):
-        start = time.process_time()
-        result = fn()
-        times.append(time.process_time() - start)
-        del result
-    return min(times)
+        for step, step_times in times.items():
+            start = time.process_time()
+            result = step()
+            step_times.append(time.process_time() - start)
+            del result
+    return min(times[fn]), min(times[other]) if other else 0.0
+
+
+def load_checkout(src: Path) -> tuple[ModuleType, ModuleType]:
+    """`hubradar.families` and `hubradar.lineage` of another checkout, imported under another name."""
+    init = src / "hubradar" / "__init__.py"
+    if not init.is_file():
+        raise SystemExit(f"no hubradar package under {src}")
+    spec = importlib.util.spec_from_file_location("hubradar_compared", init,
+                                                  submodule_search_locations=[str(init.parent)])
+    assert spec is not None and spec.loader is not None
+    sys.modules["hubradar_compared"] = package = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(package)
+    return (importlib.import_module("hubradar_compared.families"), importlib.import_module("hubradar_compared.lineage"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--compare", type=Path, metavar="SRC",
+                        help="also time the hubradar package under SRC (another checkout's src/), side by side")
     args = parser.parse_args()
     records = generate(args.models)
     lineage = Lineage(records)
@@ -117,18 +142,28 @@ def main() -> None:
     print(f"{len(records):,} records: {len(lineage.links):,} linked ({inferred:,} by name), "
           f"{len(lineage.broken)} cycles broken, {len(families):,} families")
 
-    yardstick = best(lambda: rank(records, "downloads"), args.repeat)
-    rows = [
-        ("rank by downloads (yardstick)", yardstick),
-        ("lineage, metadata only", best(lambda: Lineage(records, names=False), args.repeat)),
-        ("lineage, metadata + name rule", best(lambda: Lineage(records), args.repeat)),
-        ("group by family (lineage included)", best(lambda: grouped(records, "family"), args.repeat)),
-        ("group by author (lineage included)", best(lambda: grouped(records, "author"), args.repeat)),
-        ("group by series (lineage included)", best(lambda: grouped(records, "series"), args.repeat)),
+    other_families, other_lineage = load_checkout(args.compare) if args.compare else (None, None)
+    yardstick, _ = best(lambda: rank(records, "downloads"), args.repeat)
+    steps: list[tuple[str, Callable[[], object], Callable[[], object] | None]] = [
+        ("lineage, metadata only", lambda: Lineage(records, names=False),
+         other_lineage and (lambda: other_lineage.Lineage(records, names=False))),
+        ("lineage, metadata + name rule", lambda: Lineage(records),
+         other_lineage and (lambda: other_lineage.Lineage(records))),
+        *((f"group by {by} (lineage included)", lambda by=by: grouped(records, by),
+           other_families and (lambda by=by: grouped(records, by, other_families.group_models)))
+          for by in ("family", "author", "series")),
     ]
-    print(f"{'step':38} {'seconds':>8} {'x rank':>8} {'of 1 s target':>14}")
-    for name, seconds in rows:
-        print(f"{name:38} {seconds:8.3f} {seconds / yardstick:8.1f} {seconds / TARGET_SECONDS:13.0%}")
+    rows = [("rank by downloads (yardstick)", yardstick, 0.0),
+            *((name, *best(fn, args.repeat, other)) for name, fn, other in steps)]
+    compared = f" {'compared':>9} {'ratio':>6}" if args.compare else ""
+    print(f"{'step':38} {'seconds':>8} {'x rank':>8} {'of 1 s target':>14}{compared}")
+    for name, seconds, other_seconds in rows:
+        line = f"{name:38} {seconds:8.3f} {seconds / yardstick:8.1f} {seconds / TARGET_SECONDS:13.0%}"
+        if args.compare and other_seconds:
+            line += f" {other_seconds:9.3f} {seconds / other_seconds:6.2f}"
+        print(line)
+    if args.compare:
+        print(f"compared: {args.compare} (each of its runs right after this checkout's; ratio = this / compared)")
     family_seconds = rows[3][1]
     verdict = "under" if family_seconds < TARGET_SECONDS else "OVER"
     print(f"grouping {len(records):,} records by family: {family_seconds:.3f} s, {verdict} the "
