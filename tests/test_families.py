@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import hub_models
 from hubradar.families import group_models, series_of
+from hubradar.lineage import Lineage
 from hubradar.record import ModelRecord, records_from_hub_json
 from test_lineage import rec
 
@@ -205,3 +206,75 @@ def test_the_top_groups_are_the_start_of_the_full_ranking(records: list[ModelRec
         assert group.downloads_all_time == sum(r.downloads_all_time or 0 for r in members)
         assert group.trending_score == pytest.approx(sum(r.trending_score or 0 for r in members))
         assert group.ecosystem_downloads >= group.downloads
+
+
+def _plain_groups(records: list[ModelRecord], by: str) -> dict[str, tuple]:
+    """Every group's numbers by their definitions, one record and one walk at a time: the group
+    is the key of the record's family root (`Lineage.family_root`); a family's downloads also
+    count, with its number of records, for every other group its lineage leads up to."""
+    lineage = Lineage(records)
+    listed = lineage.records
+
+    def key_of(root: str) -> str:
+        if by == "family":
+            return root  # two listed ids differing in case only are two repos
+        if by == "series":
+            return series_of(root).lower()
+        return (listed[root].org if root in listed else root.split("/", 1)[0]).lower()
+
+    families: dict[str, list[ModelRecord]] = {}
+    for record in listed.values():
+        families.setdefault(lineage.family_root(record.id), []).append(record)
+    groups: dict[str, list] = {}
+    for root, members in families.items():
+        group = groups.setdefault(key_of(root), [[], 0, 0, None])
+        group[0].extend(members)
+        if root in listed:
+            group[3] = (group[3] or 0) + (listed[root].downloads or 0)
+    for root, members in families.items():
+        up: list[str] = []  # the groups above this family, nearest first, each once
+        node = root
+        while (link := lineage.links.get(node)) is not None:
+            node = lineage.family_root(link.parent)
+            if by == "family" and node not in families:
+                break
+            if key_of(node) != key_of(root) and key_of(node) not in up:
+                up.append(key_of(node))
+        for key in up:
+            if key in groups:
+                groups[key][1] += sum(r.downloads or 0 for r in members)
+                groups[key][2] += len(members)
+    return {key: (sorted(r.id for r in members), sum(r.downloads or 0 for r in members) + eco, derivatives, base)
+            for key, (members, eco, derivatives, base) in groups.items()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.builds(
+    lambda model_id, parent, relation, downloads: rec(model_id, downloads, parent=parent, relation=relation),
+    st.sampled_from([*_FAMILY_IDS, "tuner/Other-1B", "x/M-7B-Chat-Tune", "lab/M-13B"]),
+    st.sampled_from([None, *_FAMILY_IDS, "gone/M-7B"]), st.sampled_from(["quantized", "finetune", "adapter", "merge"]),
+    st.sampled_from([None, 0, 1, 5, 100])), max_size=14),
+    st.sampled_from(["family", "author", "series"]))
+def test_groups_follow_the_plain_definitions(records: list[ModelRecord], by: str) -> None:
+    """Members, ecosystem downloads, derivatives and base downloads of every group, against
+    `_plain_groups` (author and series keys differing in case only are one group)."""
+    grouping = group_models(records, by)
+    got = {(g.key if by == "family" else g.key.lower()):
+           (sorted(r.id for r in g.records), g.ecosystem_downloads, g.derivatives, g.base_downloads)
+           for g in grouping.groups}
+    assert got == _plain_groups(records, by)
+
+
+def test_an_author_counts_each_derivative_once() -> None:
+    """A group's first family must not take in the records of the families merged into it: `Y`
+    has two derivatives (the finetune and its re-upload), not four."""
+    records = [
+        rec("Y/B", 100),
+        rec("X/A", 30, parent="Y/B", relation="finetune"),
+        rec("X/A-GGUF", 20, parent="X/A"),
+        rec("X/C", 5),
+        rec("X/D", 1),
+    ]
+    authors = {g.key: g for g in group_models(records, "author").groups}
+    assert (authors["Y"].ecosystem_downloads, authors["Y"].derivatives) == (150, 2)
+    assert (authors["X"].downloads, authors["X"].member_count) == (56, 4)

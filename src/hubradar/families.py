@@ -384,7 +384,8 @@ def _merge(families: dict[str, list], keys: Iterable[str]) -> dict[str, list]:
     for key, family in zip(keys, families.values(), strict=True):
         acc = groups.get(key)
         if acc is None:
-            groups[key] = [*family[:_R], _as_list(family[_R]), family[_D], 0]
+            # A copy: the family's own list must keep its records (`_merged_ecosystems` counts them).
+            groups[key] = [*family[:_R], list(_as_list(family[_R])), family[_D], 0]
             continue
         acc[_D] += family[_D]
         acc[_L] += family[_L]
