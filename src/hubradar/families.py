@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import compress, repeat
@@ -143,11 +144,12 @@ class Grouping:
     Every group's downloads and ranking metric are computed up front (shares, concentration and
     the ranking need them all); the ranking is sorted only as far as it is read, and a group's
     other numbers and its `Group` object only when it is read, so a view showing the top 20 of
-    50,000 families builds 20 (`top(n)`); `groups` builds them all.
+    50,000 families builds 20 (`top(n)`); `groups` builds them all. `rest` gets the keys of the
+    groups to build, in rank order, and returns their other numbers.
     """
 
     def __init__(self, by: str, rank_by: str, downloads: dict[str, int], metric: dict[str, float],
-                 rest: Callable[[str], _Rest], models: int, lineage: Lineage) -> None:
+                 rest: Callable[[list[str]], list[_Rest]], models: int, lineage: Lineage) -> None:
         self.by = by
         self.rank_by = rank_by
         self.models = models
@@ -181,10 +183,10 @@ class Grouping:
     def top(self, n: int) -> list[Group]:
         """The first `n` groups in rank order."""
         order = self._ranked_keys(n)
-        while len(self._built) < min(n, len(order)):
-            key = order[len(self._built)]
+        keys = order[len(self._built):n]
+        for key, (records, eco, derivatives, base, likes, trending, all_time) in zip(
+                keys, self._rest(keys) if keys else (), strict=True):
             d = self._downloads[key]
-            records, eco, derivatives, base, likes, trending, all_time = self._rest(key)
             self._built.append(Group(
                 key, records, d, eco, derivatives, base, likes, trending, all_time,
                 share=d / self.total_downloads if self.total_downloads else None,
@@ -231,26 +233,38 @@ def group_models(
 
 
 def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage | None) -> Grouping:
-    """Records are bucketed per family root, and each family's downloads (and ranking metric)
-    summed in C-level passes; then families are rolled up per author or series. Grouped by family,
-    no object is built per family: the rest of a family's numbers is read when it is shown
-    (benchmarks/bench_families.py)."""
+    """Grouped by family, each family's downloads (and ranking metric) are summed per root, and no
+    object is built per family: the members and other numbers of a family are read when it is
+    shown, its ecosystem when the first one is (benchmarks/bench_families.py). For author and
+    series, records are bucketed per family root and the families rolled up per key."""
     lineage = lineage if lineage is not None else Lineage(records)
     roots, listed = lineage.reupload_roots(), lineage.records
-    buckets = _buckets(listed, roots)
     slot = _METRIC_SLOT[rank_by]
     if by == "family":
-        downloads = _family_column(buckets, _D)
-        metric = downloads if slot == _D else _family_column(buckets, slot)
-        extra = _family_ecosystems(buckets, downloads, lineage)
+        downloads = _family_totals(listed, roots, _D)
+        metric = downloads if slot == _D else _family_totals(listed, roots, slot)
+        ecosystems: list[dict[str, list[int]]] = []  # computed when the first family is read
 
-        def rest(root: str) -> _Rest:
-            bucket, (added, derivatives) = buckets[root], extra.get(root, (0, 0))
-            likes, trending, all_time, base = _family_numbers(root, bucket, listed)
-            return _as_list(bucket), downloads[root] + added, derivatives, base, likes, trending, all_time
+        def rest(keys: list[str]) -> list[_Rest]:
+            """The families shown: their records (base first, then re-uploads in lineage order)."""
+            if not ecosystems:
+                ecosystems.append(_family_ecosystems(downloads, lineage))
+            extra = ecosystems[0]
+            wanted = set(keys)
+            reuploads: dict[str, list[ModelRecord]] = {}
+            for model_id, root in compress(roots.items(), map(wanted.__contains__, roots.values())):
+                reuploads.setdefault(root, []).append(listed[model_id])
+            out: list[_Rest] = []
+            for root in keys:
+                records = [listed[root], *reuploads.get(root, ())] if root in listed else reuploads[root]
+                added, derivatives = extra.get(root, (0, 0))
+                likes, trending, all_time, base = _family_numbers(root, records, listed)
+                out.append((records, downloads[root] + added, derivatives, base, likes, trending, all_time))
+            return out
 
         return Grouping(by, rank_by, downloads, metric, rest, len(listed), lineage)
 
+    buckets = _buckets(listed, roots)
     families = _family_sums(buckets, listed)
     key_of_root = _KEYS[by]
     # Each family's key, in family order (C-level passes); a key differing only in case is the one
@@ -269,9 +283,9 @@ def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage |
     groups = _merge(families, family_key.values())
     _merged_ecosystems(families, lineage, groups, key_for)
 
-    def merged(key: str) -> _Rest:
-        _, likes, trending, all_time, base, members, eco, derivatives = groups[key]
-        return _as_list(members), eco, derivatives, base, likes, trending, all_time
+    def merged(keys: list[str]) -> list[_Rest]:
+        return [(members, eco, derivatives, base, likes, trending, all_time)
+                for _, likes, trending, all_time, base, members, eco, derivatives in map(groups.__getitem__, keys)]
 
     values = list(groups.values())
     return Grouping(by, rank_by, dict(zip(groups, map(_FIRST, values), strict=True)),
@@ -319,19 +333,18 @@ def _family_sums(buckets: dict[str, ModelRecord | list[ModelRecord]],
     return families
 
 
-def _family_column(buckets: dict[str, ModelRecord | list[ModelRecord]], slot: int) -> dict[str, float]:
-    """One slot (downloads, likes, trending score or all-time downloads) of every family, by root.
+def _family_totals(listed: dict[str, ModelRecord], roots: dict[str, str], slot: int) -> dict[str, float]:
+    """One slot (downloads, likes, trending score or all-time downloads) summed per family root.
 
-    A family of one record (most) takes its record's value (`_values`); a larger one sums its
-    records' (unknown counts as 0).
+    Every record starts as its own family with its own value (one C-level pass); then each
+    re-upload moves its value to its root (unknown counts as 0). Listed roots keep their listing
+    order; roots that are not listed follow.
     """
-    alone = list(map(not_, map(isinstance, buckets.values(), repeat(list))))
-    column = dict(zip(compress(buckets, alone), _values(compress(buckets.values(), alone), slot), strict=True))
-    field = _FIELDS[slot][0]
-    for root, bucket in compress(buckets.items(), map(not_, alone)):
-        total = sum(filter(None, map(field, bucket)))
-        column[root] = float(total) if slot == _T else total
-    return column
+    totals = dict(zip(listed, _values(listed.values(), slot), strict=True))
+    pop, get = totals.pop, totals.get
+    for model_id, root in roots.items():
+        totals[root] = get(root, 0) + pop(model_id)
+    return totals
 
 
 def _values(records: Iterable[ModelRecord], slot: int) -> list:
@@ -398,29 +411,30 @@ def _merge(families: dict[str, list], keys: Iterable[str]) -> dict[str, list]:
     return groups
 
 
-def _family_ecosystems(buckets: dict[str, ModelRecord | list[ModelRecord]], downloads: dict[str, int],
-                       lineage: Lineage) -> dict[str, list[int]]:
+def _family_ecosystems(downloads: dict[str, int], lineage: Lineage) -> dict[str, list[int]]:
     """What each family gets from the listed families that descend from its base: their downloads
     and their number of records ([added downloads, derivatives], only for families that get some).
 
     A family's way up is its base's own link (a finetune's base, a merge's first parent) to that
-    parent's family, and so on (acyclic: Lineage broke every cycle).
+    parent's family, and so on (acyclic: Lineage broke every cycle). `downloads` has every family.
     """
     links, roots = lineage.links, lineage.reupload_roots()
+    sizes = Counter(roots.values())  # re-uploads per family (a family with a link has its base listed)
     extra: dict[str, list[int]] = {}
-    for root, bucket in compress(buckets.items(), map(links.__contains__, buckets)):
-        family_downloads = downloads[root]
-        count = len(bucket) if isinstance(bucket, list) else 1
+    # The families with a way up: listed records with a link that are no re-upload.
+    for root in compress(links, map(not_, map(roots.__contains__, links))):
+        family_downloads, count = downloads[root], sizes.get(root, 0) + 1
         link = links[root]
         while link is not None:
             parent = roots.get(link[0], link[0])  # the family of the link's parent
-            if parent in buckets:
-                added = extra.get(parent)
-                if added is None:
-                    extra[parent] = [family_downloads, count]
-                else:
-                    added[0] += family_downloads
-                    added[1] += count
+            if parent not in downloads:
+                break  # not listed, and no re-upload of it is: it has no link either
+            added = extra.get(parent)
+            if added is None:
+                extra[parent] = [family_downloads, count]
+            else:
+                added[0] += family_downloads
+                added[1] += count
             link = links.get(parent)
     return extra
 
