@@ -243,13 +243,13 @@ def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage |
     if by == "family":
         downloads = _family_totals(listed, roots, _D)
         metric = downloads if slot == _D else _family_totals(listed, roots, slot)
-        ecosystems: list[dict[str, list[int]]] = []  # computed when the first family is read
+        forest: list[tuple[dict[str, str], Counter[str]]] = []  # built when the first family is read
 
         def rest(keys: list[str]) -> list[_Rest]:
             """The families shown: their records (base first, then re-uploads in lineage order)."""
-            if not ecosystems:
-                ecosystems.append(_family_ecosystems(downloads, lineage))
-            extra = ecosystems[0]
+            if not forest:
+                forest.append((_family_parents(downloads, lineage), Counter(roots.values())))
+            extra = _family_ecosystems(keys, downloads, *forest[0])
             wanted = set(keys)
             reuploads: dict[str, list[ModelRecord]] = {}
             for model_id, root in compress(roots.items(), map(wanted.__contains__, roots.values())):
@@ -257,7 +257,7 @@ def _group(records: list[ModelRecord], by: str, rank_by: str, lineage: Lineage |
             out: list[_Rest] = []
             for root in keys:
                 records = [listed[root], *reuploads.get(root, ())] if root in listed else reuploads[root]
-                added, derivatives = extra.get(root, (0, 0))
+                added, derivatives = extra[root]
                 likes, trending, all_time, base = _family_numbers(root, records, listed)
                 out.append((records, downloads[root] + added, derivatives, base, likes, trending, all_time))
             return out
@@ -372,6 +372,7 @@ _ZERO_FLOAT = {None: 0.0, 0: 0.0}
 
 _DOWNLOADS = attrgetter("downloads")
 _FIRST = itemgetter(0)  # downloads, the first slot of a group's sums
+_PARENT = itemgetter(0)  # Link.parent
 _INFERRED = itemgetter(2)  # Link.inferred
 _LIKES = attrgetter("likes")
 _TRENDING = attrgetter("trending_score")
@@ -411,31 +412,49 @@ def _merge(families: dict[str, list], keys: Iterable[str]) -> dict[str, list]:
     return groups
 
 
-def _family_ecosystems(downloads: dict[str, int], lineage: Lineage) -> dict[str, list[int]]:
-    """What each family gets from the listed families that descend from its base: their downloads
-    and their number of records ([added downloads, derivatives], only for families that get some).
+def _family_parents(downloads: dict[str, int], lineage: Lineage) -> dict[str, str]:
+    """Each listed family with a way up -> the listed family one level up, in C-level passes.
 
     A family's way up is its base's own link (a finetune's base, a merge's first parent) to that
-    parent's family, and so on (acyclic: Lineage broke every cycle). `downloads` has every family.
+    parent's family. Each family has one such parent, so the families form a forest (Lineage
+    broke every cycle). `downloads` has every family.
     """
     links, roots = lineage.links, lineage.reupload_roots()
-    sizes = Counter(roots.values())  # re-uploads per family (a family with a link has its base listed)
-    extra: dict[str, list[int]] = {}
-    # The families with a way up: listed records with a link that are no re-upload.
-    for root in compress(links, map(not_, map(roots.__contains__, links))):
-        family_downloads, count = downloads[root], sizes.get(root, 0) + 1
-        link = links[root]
-        while link is not None:
-            parent = roots.get(link[0], link[0])  # the family of the link's parent
-            if parent not in downloads:
-                break  # not listed, and no re-upload of it is: it has no link either
-            added = extra.get(parent)
-            if added is None:
-                extra[parent] = [family_downloads, count]
-            else:
+    families = list(compress(links, map(not_, map(roots.__contains__, links))))  # listed bases with a link
+    parents = list(map(_PARENT, map(links.__getitem__, families)))
+    parent_families = list(map(roots.get, parents, parents))
+    return dict(compress(zip(families, parent_families, strict=True), map(downloads.__contains__, parent_families)))
+
+
+def _family_ecosystems(keys: list[str], downloads: dict[str, int], up: dict[str, str],
+                       sizes: Counter[str]) -> dict[str, list[int]]:
+    """What each family of `keys` gets from the listed families below it: their downloads and
+    their number of records ([added downloads, derivatives]).
+
+    Walks down from the families asked for, one level per round (each round one C-level pass over
+    `up`), so the families shown cost what lies below them, not a walk up from every family.
+    `sizes`: the re-uploads of each family (its base is listed when it has a way up).
+    """
+    wanted = set(keys)
+    extra = {key: [0, 0] for key in keys}
+    frontier: dict[str, tuple[str, ...]] = {}  # family -> the families asked for at or above it
+    for key in wanted:  # one asked for below another one is reached from that one
+        node = up.get(key)
+        while node is not None and node not in wanted:
+            node = up.get(node)
+        if node is None:
+            frontier[key] = (key,)
+    while frontier:
+        below: dict[str, tuple[str, ...]] = {}
+        for child in compress(up, map(frontier.__contains__, up.values())):
+            above = frontier[up[child]]
+            family_downloads, count = downloads[child], sizes.get(child, 0) + 1
+            for key in above:
+                added = extra[key]
                 added[0] += family_downloads
                 added[1] += count
-            link = links.get(parent)
+            below[child] = (*above, child) if child in wanted else above
+        frontier = below
     return extra
 
 
