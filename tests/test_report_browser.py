@@ -38,6 +38,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 320, "height": 640}  # the narrowest phones still in use
 BUILT = datetime(2026, 8, 21, 19, 30, tzinfo=UTC)
 
 
@@ -306,6 +307,11 @@ def test_movers_and_gaps_sections_render_at_laptop_and_phone(browser: Any, run, 
     scores = FIXTURES / "scores" / "team-coding-2026.csv"
     result = run("report", "--out", str(out), "--scores", str(scores), "--limit", "5")
     assert result.code == 0, result.err
+    # The gaps table keeps five columns at any width (gap, label, model, score, family downloads).
+    small = Opened(browser, out, viewport=SMALL_PHONE)
+    assert small.fits_width() and small.tables_that_scroll() == [], "320 px: the page or a table scrolls sideways"
+    assert small.js("[...document.querySelectorAll('#gaps thead th')].filter((c) => c.offsetParent).length") == 5
+    small.close()
     for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
         for scheme in ("light", "dark"):
             opened = Opened(browser, out, viewport=viewport, scheme=scheme)

@@ -1056,7 +1056,7 @@ h3.sub{margin:1.5rem 0 .35rem}
 .more{margin:0;font-size:.9rem;color:var(--muted)}
 .legend-title{margin-top:1rem}
 .legend{display:grid;grid-template-columns:max-content 1fr;gap:.35rem .75rem;margin:.5rem 0 0;font-size:.9rem}
-.legend dd{margin:0;color:var(--muted)}
+.legend dd{margin:0;color:var(--muted);min-width:0;overflow-wrap:anywhere}
 footer{padding:.25rem 1rem 2.5rem;color:var(--muted);font-size:.85rem}
 svg.chart{display:block;font-size:13px;font-family:inherit;fill:var(--fg)}
 svg.chart text{fill:var(--fg)}
@@ -1110,6 +1110,7 @@ svg.chart .pt-label.short{display:inline}
 svg.chart .quadrant{font-size:10px;letter-spacing:.02em}
 }
 @media (max-width:26rem){.p1{display:none}}
+@media (max-width:22.5rem){table{font-size:.8125rem}th,td{padding:.45rem .15rem}td.id{min-width:5.5rem}}
 """
 
 # Progressive enhancement: without JavaScript the headers are plain text and the rows keep the
