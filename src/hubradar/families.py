@@ -69,8 +69,8 @@ def _display_keys(by: str, roots: list[str], listed: dict[str, ModelRecord]) -> 
     return keys
 
 
+# The key of a family root when rolling families up (grouped by family, the root is the key).
 _KEYS: dict[str, Callable[[str, Lineage], str]] = {
-    "family": lambda root, _: root,
     "author": _author_of,
     "series": lambda root, _: series_of(root),
 }
