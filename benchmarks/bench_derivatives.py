@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hubradar.hub import HubSettings  # noqa: E402
-from hubradar.listing import FetchOptions  # noqa: E402
-from hubradar.record import from_hub_json  # noqa: E402
-from hubradar.signals import LOOKUP_WORKERS, with_derivatives  # noqa: E402
+from hubradar.app.listing import FetchOptions  # noqa: E402
+from hubradar.app.signals import LOOKUP_WORKERS, with_derivatives  # noqa: E402
+from hubradar.core.record import from_hub_json  # noqa: E402
+from hubradar.fetch.client import HubSettings  # noqa: E402
 from hubserver import StandInHub  # noqa: E402
 
 

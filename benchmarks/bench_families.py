@@ -27,10 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from hubradar.families import group_models
-from hubradar.lineage import Lineage
-from hubradar.query import rank
-from hubradar.record import ModelRecord
+from hubradar.analysis.families import group_models
+from hubradar.analysis.lineage import Lineage
+from hubradar.core.query import rank
+from hubradar.core.record import ModelRecord
 
 TARGET_SECONDS = 1.0
 _MARKERS = ("GGUF", "AWQ", "GPTQ-Int4", "MLX-4bit", "FP8", "bnb-4bit", "i1-GGUF", "NVFP4", "EXL2")

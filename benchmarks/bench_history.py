@@ -29,10 +29,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hubradar.history import cache_summary, model_series, movers, prune, read_import, save_import
-from hubradar.query import ListingQuery
-from hubradar.record import ModelRecord
-from hubradar.store import Store, to_iso
+from hubradar.app.history import cache_summary, model_series, movers, prune, read_import, save_import
+from hubradar.core.query import ListingQuery
+from hubradar.core.record import ModelRecord
+from hubradar.store.db import Store, to_iso
 
 QUERY = ListingQuery(sort="downloads")
 END = datetime(2026, 8, 21, 19, tzinfo=UTC)

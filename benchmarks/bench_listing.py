@@ -45,7 +45,7 @@ from hubserver import StandInHub  # noqa: E402  (the stand-in Hub lives with the
 FIXTURE = ROOT / "tests" / "fixtures" / "hub" / "models-2026-08-21.json"
 WARM_TARGET = 0.3
 LIST_SIZES = (20, 1000, 5000)
-HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.bundled")  # a cache hit needs none
+HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.fetch.bundled")  # a cache hit needs none
 HF_ARGS = ["models", "ls", "--sort", "trending_score", "--limit", "20"]
 # The floor: the least a Typer + Rich program can do for the same answer (20 rows from a JSON file).
 MINIMAL_CLI = """

@@ -22,8 +22,8 @@ import time
 from collections.abc import Callable
 from importlib import resources
 
-from hubradar.record import records_from_hub_json
-from hubradar.sizes import SizeEstimator, SizeFilter, size_listing
+from hubradar.analysis.sizes import SizeEstimator, SizeFilter, size_listing
+from hubradar.core.record import records_from_hub_json
 
 ROWS = 10_000
 
@@ -53,7 +53,7 @@ def hub_rows() -> list[dict]:
 
 
 def cli(*args: str) -> None:
-    from hubradar.cli import main
+    from hubradar.cli.main import main
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         try:

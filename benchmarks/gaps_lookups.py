@@ -23,11 +23,11 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hubradar.gaps import find_gaps  # noqa: E402
-from hubradar.hub import HubSettings  # noqa: E402
-from hubradar.listing import FetchOptions  # noqa: E402
-from hubradar.lookups import lookup_models  # noqa: E402
-from hubradar.scores import read_scores  # noqa: E402
+from hubradar.analysis.scores import read_scores  # noqa: E402
+from hubradar.app.gaps import find_gaps  # noqa: E402
+from hubradar.app.listing import FetchOptions  # noqa: E402
+from hubradar.app.lookups import lookup_models  # noqa: E402
+from hubradar.fetch.client import HubSettings  # noqa: E402
 from hubserver import StandInHub  # noqa: E402
 
 T = TypeVar("T")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 def main() -> None:
     gate, runs, args = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
-    from hubradar.cli import main as hubradar
+    from hubradar.cli.main import main as hubradar
 
     while not gate.exists():
         time.sleep(0.005)

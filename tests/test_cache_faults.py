@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, hub_models, quick_options
-from hubradar.listing import FetchOptions, get_listing
-from hubradar.query import ListingQuery
-from hubradar.record import ModelRecord
-from hubradar.store import Store
+from hubradar.app.listing import FetchOptions, get_listing
+from hubradar.core.query import ListingQuery
+from hubradar.core.record import ModelRecord
+from hubradar.store.db import Store
 from hubserver import StandInHub
 
 DB = "hubradar.sqlite"
@@ -337,7 +337,7 @@ def test_a_damaged_lookup_row_costs_the_cache_not_the_derivatives(run, hub: Stan
 
 
 def test_a_locked_cache_costs_the_lookup_cache_not_the_derivatives(hub: StandInHub, _isolated: Path) -> None:
-    from hubradar.signals import with_derivatives
+    from hubradar.app.signals import with_derivatives
 
     children = _serving(hub)
     listing = get_listing(TOP, quick_options(hub.url, [], _isolated))

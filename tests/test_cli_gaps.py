@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, hub_models
-from hubradar.gaps import GAP_KEYS, POOL_DEPTH
-from hubradar.lineage import Lineage
-from hubradar.record import records_from_hub_json
+from hubradar.analysis.lineage import Lineage
+from hubradar.app.gaps import GAP_KEYS, POOL_DEPTH
+from hubradar.core.record import records_from_hub_json
 from hubserver import Fault, StandInHub
 
 SCORES = FIXTURES / "scores"

@@ -231,6 +231,6 @@ def test_debug_shows_traceback_only_when_asked(run, monkeypatch, hub: StandInHub
     monkeypatch.setenv("HUBRADAR_DEBUG", "1")
     hub.inject(Fault(status=400))
     with pytest.raises(Exception, match="rejected"):
-        from hubradar.cli import main
+        from hubradar.cli.main import main
 
         main(["trending", "--refresh"])

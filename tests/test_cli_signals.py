@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from hubradar.listing import FetchOptions
-from hubradar.record import ModelRecord, Provider, from_hub_json
-from hubradar.signals import (
+from hubradar.app.listing import FetchOptions
+from hubradar.app.signals import (
     REQUEST_BUDGET,
     SignalRequest,
     adoption_value,
@@ -25,7 +24,8 @@ from hubradar.signals import (
     sum_known,
     with_adoption,
 )
-from hubradar.store import Store
+from hubradar.core.record import ModelRecord, Provider, from_hub_json
+from hubradar.store.db import Store
 from hubserver import Fault, StandInHub
 
 EXPAND = "childrenModelCount"
@@ -352,7 +352,7 @@ def test_depth_needs_a_signal_sort(run, args: list[str]) -> None:
 
 
 def test_model_info_keys_providers_by_name_and_reads_the_same_as_the_listing(serving_hub: StandInHub) -> None:
-    from hubradar.hub import HubClient
+    from hubradar.fetch.client import HubClient
 
     record = HubClient().model_info("Qwen/Qwen3-8B", ["inferenceProviderMapping", EXPAND])
     assert record.live_providers == ("featherless-ai", "novita", "nscale")

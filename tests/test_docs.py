@@ -17,7 +17,7 @@ import pytest
 import typer
 import typer.main
 
-from hubradar.cli import app
+from hubradar.cli.main import app
 
 ROOT = Path(__file__).resolve().parent.parent
 USAGE = ROOT / "docs" / "usage.md"

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import hub_models
-from hubradar.families import group_models, series_of
-from hubradar.lineage import Lineage
-from hubradar.record import ModelRecord, records_from_hub_json
+from hubradar.analysis.families import group_models, series_of
+from hubradar.analysis.lineage import Lineage
+from hubradar.core.record import ModelRecord, records_from_hub_json
 from test_lineage import rec
 
 

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from conftest import hub_models
-from hubradar.flags import FlagContext, flags_for, is_spike, legend_line
-from hubradar.record import ModelRecord, from_hub_json
+from hubradar.analysis.flags import FlagContext, flags_for, is_spike, legend_line
+from hubradar.core.record import ModelRecord, from_hub_json
 
 TAKEN = datetime(2026, 8, 21, 19, tzinfo=UTC)
 RECORDS = {r.id: r for r in map(from_hub_json, hub_models())}

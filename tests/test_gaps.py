@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import hub_models
-from hubradar.gaps import (
+from hubradar.analysis.lineage import Lineage
+from hubradar.app.gaps import (
     CONSENSUS,
     NEITHER,
     OPPORTUNITY,
@@ -22,9 +23,8 @@ from hubradar.gaps import (
     percentile_ranks,
     wilson,
 )
-from hubradar.lineage import Lineage
-from hubradar.record import ModelRecord, records_from_hub_json
-from hubradar.scatter import Point, Scatter, to_plain
+from hubradar.core.record import ModelRecord, records_from_hub_json
+from hubradar.render.scatter import Point, Scatter, to_plain
 
 # --- percentiles ---------------------------------------------------------------------------------
 

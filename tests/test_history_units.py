@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubradar.charts import plot, sparkline
-from hubradar.errors import UsageError
-from hubradar.history import compare, parse_query_spec, parse_since, query_from_key, query_label, resolve_since
-from hubradar.query import ListingQuery
-from hubradar.record import ModelRecord
+from hubradar.app.history import compare, parse_query_spec, parse_since, query_from_key, query_label, resolve_since
+from hubradar.core.errors import UsageError
+from hubradar.core.query import ListingQuery
+from hubradar.core.record import ModelRecord
+from hubradar.render.charts import plot, sparkline
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from conftest import hub_models
-from hubradar.render import clean
+from hubradar.render.text import clean
 from hubserver import StandInHub
 
 TASK = "[bold red]pwned[/bold red]"

@@ -14,15 +14,15 @@ import sys
 
 from hubserver import StandInHub
 
-HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.bundled",
+HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.fetch.bundled",
          # other commands' code: `hubradar` loads a command's module only when that command runs
-         "hubradar.gaps", "hubradar.history", "hubradar.report", "hubradar.commands.gaps",
+         "hubradar.app.gaps", "hubradar.app.history", "hubradar.render.html.report", "hubradar.cli.gaps",
          # ... and a listing's grouping code only with --group
-         "hubradar.family_views", "hubradar.families", "hubradar.tree")
+         "hubradar.views.families", "hubradar.analysis.families", "hubradar.app.family")
 
 PROBE = f"""
 import json, sys
-from hubradar.cli import main
+from hubradar.cli.main import main
 
 def call(*args):
     try:
@@ -52,6 +52,6 @@ def test_a_cache_hit_imports_no_hub_client(run, hub: StandInHub) -> None:
     seen = json.loads(done.stderr.strip().splitlines()[-1])
     assert seen["warm"] == [] and seen["warm_json"] == []
     assert {"huggingface_hub", "httpx2"} <= set(seen["cold"])  # the probe does see a fetch's imports
-    assert {"hubradar.gaps", "hubradar.commands.gaps"} <= set(seen["other"])  # ... and another command's
-    assert {"hubradar.family_views", "hubradar.families"} <= set(seen["grouped"])  # ... and --group's
+    assert {"hubradar.app.gaps", "hubradar.cli.gaps"} <= set(seen["other"])  # ... and another command's
+    assert {"hubradar.views.families", "hubradar.analysis.families"} <= set(seen["grouped"])  # ... and --group's
     assert len(hub.listing_requests()) == 1  # only the --refresh went to the Hub

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import hub_models, lineage_models
-from hubradar import lineage as lineage_module
-from hubradar.lineage import SAME_WEIGHTS, Lineage, Link, declared_relation, metadata_link, strip_markers
-from hubradar.record import ModelRecord, from_hub_json, records_from_hub_json
+from hubradar.analysis import lineage as lineage_module
+from hubradar.analysis.lineage import SAME_WEIGHTS, Lineage, Link, declared_relation, metadata_link, strip_markers
+from hubradar.core.record import ModelRecord, from_hub_json, records_from_hub_json
 
 
 def _records(rows: list[dict]) -> list[ModelRecord]:

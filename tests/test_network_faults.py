@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import hub_models, quick_options
-from hubradar.errors import HubAuthError
-from hubradar.listing import get_listing
-from hubradar.query import ListingQuery
+from hubradar.app.listing import get_listing
+from hubradar.core.errors import HubAuthError
+from hubradar.core.query import ListingQuery
 from hubserver import Fault, StandInHub
 
 QUERY = ListingQuery(sort="trending", limit=5)

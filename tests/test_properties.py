@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hubradar.errors import UsageError
-from hubradar.record import BadRecord, ModelRecord, from_hub_json, records_from_hub_json
-from hubradar.render import Column, OutputFormat, View, clean, emit, to_csv, to_json, to_markdown
-from hubradar.store import Store
-from hubradar.units import human_count, parse_duration
+from hubradar.core.errors import UsageError
+from hubradar.core.record import BadRecord, ModelRecord, from_hub_json, records_from_hub_json
+from hubradar.core.units import human_count, parse_duration
+from hubradar.render.text import Column, OutputFormat, View, clean, emit, to_csv, to_json, to_markdown
+from hubradar.store.db import Store
 
 UNSAFE_RE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\U000e0000-\U000e007f]"
@@ -245,7 +245,7 @@ def test_human_count_at_the_unit_boundaries(value: int, text: str) -> None:
 @given(st.text(alphabet="ab-/.", max_size=12), st.lists(st.text(alphabet="ab-/.", max_size=3), min_size=2, max_size=4))
 def test_an_ellipsis_match_is_the_regex_it_stands_for(text: str, parts: list[str]) -> None:
     """`render._fits` (used to keep shortened ids unambiguous) agrees with `part.+part.+part`."""
-    from hubradar.render import _fits
+    from hubradar.render.text import _fits
 
     expected = re.fullmatch(".+".join(map(re.escape, parts)), text, flags=re.DOTALL) is not None
     assert _fits(text, parts) is expected

@@ -13,8 +13,7 @@ import pytest
 
 from conftest import FIXTURES, hub_models
 from htmlcheck import Page, read_page
-from hubradar.render import Column, View
-from hubradar.report import (
+from hubradar.render.html.report import (
     Bar,
     Point,
     Quadrants,
@@ -31,6 +30,7 @@ from hubradar.report import (
     text_sparkline,
     write_page,
 )
+from hubradar.render.text import Column, View
 from hubserver import StandInHub
 
 BUILT = datetime(2026, 8, 21, 19, 30, tzinfo=UTC)

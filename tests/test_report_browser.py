@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES, hub_models
-from hubradar.listing import FetchOptions, get_listing
-from hubradar.query import ListingQuery
-from hubradar.report import (
+from hubradar.app.listing import FetchOptions, get_listing
+from hubradar.core.query import ListingQuery
+from hubradar.render.html.report import (
     Bar,
     Point,
     Section,

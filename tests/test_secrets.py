@@ -92,7 +92,7 @@ def test_failing_runs_never_show_the_token(run, monkeypatch, logs, _isolated: Pa
         if fault:
             server.inject(fault)
         monkeypatch.setenv("HUBRADAR_DEBUG", "1")
-        from hubradar.cli import main
+        from hubradar.cli.main import main
 
         with pytest.raises(Exception) as raised:
             main(["trending", "--refresh", "--token", TOKEN])

@@ -14,10 +14,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from hubradar.errors import UsageError
-from hubradar.lineage import Lineage
-from hubradar.record import ModelRecord, from_hub_json
-from hubradar.sizes import (
+from hubradar.analysis.lineage import Lineage
+from hubradar.analysis.sizes import (
     BAND_BOUNDS,
     BASE_RATIO,
     NAME_RATIO,
@@ -37,7 +35,9 @@ from hubradar.sizes import (
     size_listing,
     unknown_footnote,
 )
-from hubradar.units import human_params
+from hubradar.core.errors import UsageError
+from hubradar.core.record import ModelRecord, from_hub_json
+from hubradar.core.units import human_params
 
 CATALOGUE: list[tuple[str, int, int | None]] = [
     (name, params, active)

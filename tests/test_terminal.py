@@ -23,9 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import hub_models
-from hubradar.commands.options import TopSortChoice
-from hubradar.render import shorten_ids
-from hubradar.views import LISTING_COLUMNS
+from hubradar.cli.options import TopSortChoice
+from hubradar.render.text import shorten_ids
+from hubradar.views.listing import LISTING_COLUMNS
 from hubserver import StandInHub
 
 TOP_ID = "Qwen/Qwen3.8-27B"  # the top trending model of the 2026-08-21 capture
@@ -243,7 +243,7 @@ def test_ids_that_differ_only_in_the_middle_stay_distinguishable(run, monkeypatc
 
 
 def _commands() -> dict[str, typer.core.TyperCommand]:
-    from hubradar.cli import app
+    from hubradar.cli.main import app
 
     return dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 

@@ -14,8 +14,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from hubradar.record import records_from_hub_json
-from hubradar.sizes import SizeEstimator
+from hubradar.analysis.sizes import SizeEstimator
+from hubradar.core.record import records_from_hub_json
 
 
 def main(path: str) -> None:

@@ -1,3 +1,3 @@
-from hubradar.cli import main
+from hubradar.cli.main import main
 
 main()

@@ -1,0 +1,1 @@
+"""Pure functions over records: lineage, families, sizes, flags, scores, gaps, movers, series."""

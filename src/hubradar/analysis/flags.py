@@ -1,0 +1,86 @@
+"""Flags that help a reader not over-read a row: launch spikes, plumbing, re-uploads, unknown size.
+
+Each flag is a short word in tables (with a `Flags:` legend under them) and in JSON `flags`.
+The rules are deliberately simple so a reader can check them by hand; docs/methodology.md
+explains each one and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hubradar.core.record import ModelRecord
+
+NEW_WITHIN = timedelta(days=14)
+# A spike: at least half of all the likes a model ever got arrived in the trending window, while
+# it is downloaded less than 1,000 times per trending point (attention far ahead of use).
+SPIKE_SHARE_OF_LIKES = 0.5
+SPIKE_DOWNLOADS_PER_POINT = 1000
+SPIKE_MIN_SCORE = 20
+
+UTILITY_TASKS = frozenset({
+    "feature-extraction", "sentence-similarity", "text-ranking", "image-feature-extraction",
+    "fill-mask", "voice-activity-detection", "token-classification", "visual-document-retrieval",
+})  # fmt: skip
+UTILITY_LIBRARIES = frozenset({"sentence-transformers", "tokenizers"})
+
+LEGEND: dict[str, str] = {
+    "new": "created in the last 14 days: trending may be a launch spike",
+    "spike": "trending far ahead of its likes and downloads",
+    "utility": "embedding/reranker/tokenizer plumbing that every retrieval stack pulls",
+    "re-upload": "a quantization or mirror of another model: read its family row",
+    "unknown-size": "no parameter count could be found",
+    "gguf-count": "GGUF repo: the Hub counts every file request, not comparable with safetensors repos",
+}
+ORDER = tuple(LEGEND)
+
+
+@dataclass(frozen=True, slots=True)
+class FlagContext:
+    """What a flag needs beyond the record: when the listing was taken, lineage, size."""
+
+    reference: datetime
+    family_root: str | None = None
+    params_known: bool = True
+
+
+def is_gguf(record: ModelRecord) -> bool:
+    return "gguf" in record.tags or record.library == "gguf" or record.name.lower().endswith("gguf")
+
+
+def is_spike(record: ModelRecord) -> bool:
+    score = record.trending_score or 0.0
+    if score < SPIKE_MIN_SCORE or record.likes is None or record.downloads is None:
+        return False
+    return score >= SPIKE_SHARE_OF_LIKES * record.likes and record.downloads < SPIKE_DOWNLOADS_PER_POINT * score
+
+
+def is_utility(record: ModelRecord) -> bool:
+    if record.task in UTILITY_TASKS or record.library in UTILITY_LIBRARIES:
+        return True
+    return "tokenizer" in record.name.lower()
+
+
+def flags_for(record: ModelRecord, context: FlagContext) -> list[str]:
+    """The flags of one row, in legend order."""
+    created = record.created
+    found = {
+        "new": created is not None and context.reference - created <= NEW_WITHIN,
+        "spike": is_spike(record),
+        "utility": is_utility(record),
+        "re-upload": context.family_root is not None and context.family_root != record.id,
+        "unknown-size": not context.params_known,
+        "gguf-count": is_gguf(record),
+    }
+    return [name for name in ORDER if found[name]]
+
+
+def legend_line(used: Iterable[str]) -> str | None:
+    """`Flags: new = …; spike = …` for the flags that appear, or None when none do."""
+    used = set(used)  # may be a generator: read it once
+    present = [f for f in ORDER if f in used]
+    if not present:
+        return None
+    return "Flags: " + "; ".join(f"{f} = {LEGEND[f]}" for f in present)

@@ -1,1 +1,0 @@
-"""One module per command group; `hubradar.cli` registers them on the app."""

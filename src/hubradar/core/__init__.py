@@ -1,0 +1,1 @@
+"""Data and vocabulary: the one `ModelRecord`, queries, listings, units, errors. No I/O."""

@@ -1,0 +1,1 @@
+"""The Hub: transport with bounded retries, the client, paged listings, the bundled snapshot."""

@@ -1,0 +1,1 @@
+"""The radar as one self-contained HTML page."""

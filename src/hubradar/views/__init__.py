@@ -1,0 +1,1 @@
+"""Views: what each answer shows (columns, rows, notes), independent of the output format."""

@@ -1,0 +1,326 @@
+"""Views of families: `--group family|author|series` on listings, and `hubradar family`'s tree.
+
+The same data in every format, laid out for each: tables and Markdown show the top members under
+each group (and each child's own children under it); JSON nests every member in its group row;
+CSV flattens members to a list of ids.
+
+With `--derivatives`, every member of the groups shown gets its `childrenModelCount` (looked up by
+the caller's function, `signals.with_derivatives`), and each group its members' sum
+(`member_derivatives`, a lower bound when some are unknown, `null` when none is known). The group
+row's older `derivatives` key is something else: the finetunes, adapters and merges of the listing
+that lead back to the group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+from hubradar.analysis.families import RANKINGS, Group, Grouping, group_models
+from hubradar.analysis.lineage import Lineage
+from hubradar.analysis.sizes import SizeEstimator, SizeFilter
+from hubradar.app.family import BY_NAME, ModelTree, Node
+from hubradar.app.listing import Listing
+from hubradar.app.signals import sum_known
+from hubradar.core.query import rank
+from hubradar.core.record import ModelRecord
+from hubradar.core.units import human_count
+from hubradar.render.text import Column, OutputFormat, View
+from hubradar.store.db import now_utc, to_iso
+from hubradar.views.listing import SOURCE_TEXT, listing_meta
+
+Layout = Literal["table", "json", "csv"]
+MEMBERS_SHOWN = 3  # members under each group in a table
+# Fills in `children_count` for the records given (`signals.with_derivatives` with the command's options).
+LookUp = Callable[[Sequence[ModelRecord]], Sequence[ModelRecord]]
+Counts = Mapping[str, int | None]  # model id -> childrenModelCount, None when unknown
+PARTIAL = "≥"  # a table's mark on a sum that leaves out members whose count is unknown
+_RANKED = {"trending": "summed trending score", "likes": "summed likes",
+           "all-time": "summed all-time downloads", "downloads": "summed downloads (30 days)"}
+
+
+def layout_of(fmt: OutputFormat | str) -> Layout:
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.json:
+        return "json"
+    return "csv" if fmt is OutputFormat.csv else "table"
+
+
+def _pct(value: float | None, layout: Layout) -> float | str | None:
+    """Shares: fractions (0..1, 4 places) for pipes; percentages in tables (0.4, 12)."""
+    if value is None:
+        return None
+    if layout != "table":
+        return round(value, 4)
+    percent = value * 100
+    return f"{percent:.1f}" if percent < 9.95 else f"{percent:.0f}"
+
+
+def _mark(relation: str, inferred: bool) -> str:
+    return relation + ("*" if inferred else "")
+
+
+def group_rows(grouping: Grouping, limit: int, layout: Layout, counts: Counts | None = None) -> list[dict[str, Any]]:
+    """One row per group; members nested (json), as ids (csv) or as rows under it (table).
+
+    With `counts` (`--derivatives`), each group gets its members' summed derivatives and each
+    member its own count.
+    """
+    rows: list[dict[str, Any]] = []
+    for position, group in enumerate(grouping.top(limit), start=1):
+        row: dict[str, Any] = {
+            "rank": position,
+            grouping.by: group.key,
+            "downloads": group.downloads,
+            "ecosystem_downloads": group.ecosystem_downloads,
+            "share": _pct(group.share, layout),
+            "base_downloads": group.base_downloads,
+            "base_share": _pct(group.base_share, layout),
+            "member_count": group.member_count,
+            "derivatives": group.derivatives,
+            "likes": group.likes,
+            "trending_score": round(group.trending_score, 2),
+        }
+        if grouping.rank_by == "all-time":
+            row["downloads_all_time"] = group.downloads_all_time
+        if grouping.by == "family":
+            link = group.derived_from
+            row["derived_from"] = (None if link is None else
+                                   {"id": link.parent, "relation": link.relation, "inferred": link.inferred})
+        if counts is not None:
+            total, known = member_derivatives(group, counts)
+            row |= {"member_derivatives": total, "member_derivatives_known": known}
+        if layout == "json":
+            members = [m.to_dict() for m in group.members]
+            if counts is not None:
+                members = [m | {"derivatives": counts.get(m["id"])} for m in members]
+            rows.append(row | {"members": members})
+        elif layout == "csv":
+            rows.append(row | {"members": [m.id for m in group.members]})
+        else:
+            if counts is not None:
+                row["member_derivatives"] = _derivatives_cell(total, known, group.member_count)
+            rows.append(row | {"key": group.key, "relation": " "})
+            if group.member_count == 1 and group.records[0].id == group.key:
+                continue  # a base alone: its row says it all
+            rows += [{"rank": " ", "key": m.id, "relation": "└ " + _mark(m.relation, m.inferred),
+                      "downloads": m.downloads}
+                     | ({"member_derivatives": counts.get(m.id)} if counts is not None else {})
+                     for m in group.members[:MEMBERS_SHOWN]]
+    return rows
+
+
+def member_derivatives(group: Group, counts: Counts) -> tuple[int | None, int]:
+    """A group's derivatives: the sum of its members' known counts, and how many members are known.
+
+    A lower bound when fewer are known than the group has members; None (unknown, never 0) when
+    none is known.
+    """
+    values = [counts.get(m.id) for m in group.members]
+    return sum_known(values), sum(v is not None for v in values)
+
+
+def _derivatives_cell(total: int | None, known: int, members: int) -> int | str | None:
+    """The table's cell: the sum, marked `≥` when some members' counts are unknown."""
+    if total is None or known == members:
+        return total
+    return PARTIAL + human_count(total)
+
+
+def members_to_look_up(grouping: Grouping, limit: int) -> list[ModelRecord]:
+    """The records of the groups shown, in rank order, each group's most downloaded first.
+
+    That order matters when the request budget or a 429 cuts the lookups short: the top groups
+    are complete first. Every member of a shown group counts, whatever the format shows (a table
+    lists the top 3 under each group, JSON all of them), so every format gives the same sums.
+    """
+    records: list[ModelRecord] = []
+    for group in grouping.top(limit):
+        by_id = {r.id: r for r in group.records}
+        records += [by_id[m.id] for m in group.members]
+    return records
+
+
+def group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int, pool_size: int,
+               layout: Layout, title: str, counts: Counts | None = None) -> View:
+    """The `--group` view of a listing: groups ranked, shares, concentration and coverage.
+
+    `counts` (`--derivatives`): the members' childrenModelCount, for the derivatives column.
+    """
+    by = grouping.by
+    complete = pool_size < depth
+    covered = (f"all {grouping.models} models the Hub lists for this query" if complete
+               else f"the top {grouping.models} models of this listing (--depth {depth})")
+    if listing.source == "snapshot":
+        covered = f"the {grouping.models} matching models of the bundled snapshot"
+    top = ", ".join(f"top {n} {_share_text(s)}" for n, s in grouping.concentration.items())
+    notes = [
+        f"{min(limit, len(grouping))} of {len(grouping)} {by} groups from {covered}, "
+        f"{SOURCE_TEXT[listing.source]}, fetched {listing.fetched_at:%Y-%m-%d %H:%M} UTC; "
+        f"ranked by {_RANKED[grouping.rank_by]}",
+        f"concentration of the downloads listed: {top}",
+        "downloads: the base and its re-uploads (same weights, last 30 days); ecosystem adds the finetunes, "
+        "adapters and merges that lead back to it; base %: the original repos' own share",
+    ]
+    shown = grouping.top(limit)
+    if any(m.inferred for g in shown for m in g.members[:MEMBERS_SHOWN]):
+        notes.append("* linked by name, not by the Hub's lineage metadata (see docs/lineage.md)")
+    broken = [f"{child} -> {link.parent}" for child, link in grouping.broken]
+    if broken:
+        more = f" and {len(broken) - 3} more (see --format json)" if len(broken) > 3 else ""
+        notes.append(f"lineage cycles broken, links ignored: {', '.join(broken[:3])}{more}")
+    meta = listing_meta(listing) | {
+        "group_by": by,
+        "ranked_by": grouping.rank_by,
+        "coverage": {"models": grouping.models, "depth": depth, "complete": complete},
+        "total_downloads": grouping.total_downloads,
+        "concentration": {f"top{n}": (None if s is None else round(s, 4))
+                          for n, s in grouping.concentration.items()},
+        "inferred_links": grouping.inferred_links,
+        "broken_links": [{"id": child, "parent": link.parent, "relation": link.relation}
+                         for child, link in grouping.broken],
+    }
+    metric = {"trending": Column("trending_score", "trending", "score"),
+              "likes": Column("likes", "likes", "count"),
+              "all-time": Column("downloads_all_time", "all-time", "count")}.get(grouping.rank_by)
+    columns = [
+        Column("rank", "#", "int"),
+        Column("key", by, "id"),
+        Column("relation", "", "text", priority=1),  # the members' relation, `*` when inferred
+        *([metric] if metric else []),
+        Column("downloads", "downloads", "count"),
+        Column("share", "share %", "pct", priority=2),
+        Column("ecosystem_downloads", "ecosystem", "count", priority=2),
+        Column("member_count", "members", "int", priority=3),
+        Column("base_share", "base %", "pct", priority=3),
+    ]
+    csv_keys = ["rank", by, "downloads", "ecosystem_downloads", "share", "base_downloads", "base_share",
+                "member_count", "derivatives", "likes", "trending_score", "members"]
+    column_notes: dict[str, str] = {}
+    if counts is not None:
+        at = next(i for i, c in enumerate(columns) if c.key == "downloads") + 1
+        columns.insert(at, Column("member_derivatives", "derivatives", "count"))  # asked for: always kept
+        at = csv_keys.index("derivatives") + 1
+        csv_keys[at:at] = ["member_derivatives", "member_derivatives_known"]
+        column_notes["member_derivatives"] = _derivatives_note(shown, counts)
+    return View(columns=columns, rows=group_rows(grouping, limit, layout, counts), meta=meta, title=title,
+                notes=notes, now=now_utc(), csv_keys=csv_keys, empty_message="No models match.",
+                column_notes=column_notes)
+
+
+def _derivatives_note(shown: list[Group], counts: Counts) -> str:
+    """The derivatives column's legend: what is summed, and what `≥` means when it appears."""
+    note = ("derivatives: models on the Hub that name a member as their base (finetunes, quantizations, "
+            f"adapters, merges), summed over all of each group's members (the table shows the top {MEMBERS_SHOWN})")
+    members = [m.id for g in shown for m in g.members]
+    unknown = sum(counts.get(i) is None for i in members)
+    if unknown:
+        note += (f"; unknown for {unknown} of {len(members)} members: {PARTIAL} marks a lower bound, "
+                 "- a group with none known")
+    return note
+
+
+def _share_text(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
+
+
+def _tree_row(node: Node, layout: Layout) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": node.id, "relation": node.relation, "level": node.level, "parent": node.parent,
+                           "downloads": node.downloads, "likes": node.likes, "children": node.children,
+                           "inferred": node.inferred}
+    if layout == "table":
+        indent = "└ " if node.level == 2 else ""
+        row["shown"] = indent + _mark(node.relation, node.inferred)
+    return row
+
+
+def tree_view(tree: ModelTree, layout: Layout) -> View:
+    """`hubradar family`: the model and its children by relation, then totals and top re-uploads."""
+    root = tree.root
+    columns = [
+        Column("shown", "relation", "text"),
+        Column("id", "model", "id"),
+        Column("downloads", "downloads", "count"),
+        Column("likes", "likes", "count", priority=1),
+        Column("children", "children", "count", priority=2),
+    ]
+    source = " and ".join(SOURCE_TEXT[s] for s in tree.sources)
+    notes = [f"children from the Hub's base_model filters, by downloads (30 days), {source}, fetched "
+             f"{tree.fetched_at:%Y-%m-%d %H:%M} UTC"]
+    if tree.expanded:
+        notes.append(f"└ second level: the top children of {tree.expanded} of the {tree.looked_up} most "
+                     "downloaded children (the others have none)")
+    elif tree.looked_up:
+        notes.append(f"none of the {tree.looked_up} most downloaded children has children of its own")
+    if any(n.inferred for n in tree.nodes):
+        notes.append("* a re-upload found by name, not linked by the Hub's metadata (see docs/lineage.md)")
+    if tree.unknown_counts:
+        notes.append(f"children counts unknown for {tree.unknown_counts} of the models looked up (see the notices)")
+    totals = View(
+        columns=[Column("relation", "children", "text"), Column("models", "models", "int"),
+                 Column("downloads", "downloads", "count"), Column("likes", "likes", "count"),
+                 Column("counted", "counted", "text")],
+        rows=[{"relation": t.relation, "models": t.models, "downloads": t.downloads, "likes": t.likes,
+               "complete": t.complete, "counted": "all" if t.complete else f"top {tree.depth}"}
+              for t in tree.totals],
+        title="Totals",
+        notes=[f"{BY_NAME}: re-uploads without lineage metadata; family: the model and its re-uploads; "
+               "ecosystem: everything above"],
+    )
+    totals.meta = {"totals": [{k: v for k, v in r.items() if k != "counted"} for r in totals.rows]}
+    family = tree.family_downloads
+    reuploads = View(
+        columns=[Column("id", "re-upload", "id"), Column("shown", "relation", "text"),
+                 Column("downloads", "downloads", "count"), Column("share", "family %", "pct")],
+        rows=[_tree_row(n, layout) | {"share": _pct(n.downloads / family if family and n.downloads else None,
+                                                     layout)}
+              for n in tree.reuploads],
+        title="Top re-uploads",
+        empty_message="No re-uploads listed.",
+    )
+    reuploads.meta = {"reuploads": reuploads.rows}
+    meta = {
+        "model": root.id,
+        "downloads": root.downloads,
+        "likes": root.likes,
+        "children_count": root.children,
+        "family_downloads": family,
+        "ecosystem_downloads": tree.ecosystem_downloads,
+        "sources": tree.sources,
+        "fetched_at": to_iso(tree.fetched_at),
+        "depth": tree.depth,
+        "children_counts": {"looked_up": tree.looked_up, "unknown": tree.unknown_counts},
+    }
+    return View(columns=columns, rows=[_tree_row(n, layout) for n in (root, *tree.nodes)], meta=meta,
+                title=f"Model tree of {root.id}", notes=notes, now=now_utc(),
+                csv_keys=["level", "relation", "id", "parent", "downloads", "likes", "children", "inferred"],
+                extra_sections=[] if layout == "csv" else [totals, reuploads])
+
+
+def listing_group_view(listing: Listing, by: str, *, depth: int, fmt: OutputFormat | str, title: str,
+                       sizes: SizeFilter | None = None, derivatives: LookUp | None = None) -> View:
+    """Group the top `depth` models of a listing's pool and show the top `limit` groups.
+
+    Groups are ranked by the listing's own sort, summed: `top` by family downloads, `trending` by
+    summed trending score (a family rises when its base and re-uploads rise together). A size filter
+    keeps the models of that size (a re-upload sized through its base) before grouping.
+    `derivatives` (`--derivatives`) looks up the members of the groups shown, and only those.
+    """
+    sort = listing.query.sort
+    pool = rank(listing.pool, sort)[:depth]
+    lineage = Lineage(pool)
+    if sizes is not None:
+        estimate = SizeEstimator(pool, lineage)
+        pool = [r for r in pool if sizes.accepts(estimate(r))]
+        lineage = Lineage(pool)
+    grouping = group_models(pool, by, rank_by=sort if sort in RANKINGS else "downloads", lineage=lineage)
+    limit = listing.query.limit
+    counts = None
+    if derivatives is not None:
+        counts = {r.id: r.children_count for r in derivatives(members_to_look_up(grouping, limit))}
+    view = group_view(grouping, listing, limit=limit, depth=depth, pool_size=len(listing.pool),
+                      layout=layout_of(fmt), title=f"{title}, by {by}", counts=counts)
+    if sizes is not None:
+        view.meta["query"]["sizes"] = sizes.to_dict()
+        view.notes.insert(1, f"only models of {sizes.describe()} ({len(pool)} of the models covered)")
+    return view

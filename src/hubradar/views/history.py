@@ -1,0 +1,248 @@
+"""Views of history: movers, a model's series, and the cache summary, in every output format.
+
+Tables and Markdown get what a person reads (the biggest risers and fallers; a summary with
+sparklines and the latest points); JSON and CSV get every row with raw numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hubradar.app.history import SORT_WORDS, CacheSummary, Movers, Pruned, Series, describe_gap, listing_name
+from hubradar.core.query import ListingQuery
+from hubradar.core.units import human_count
+from hubradar.render.charts import plot, sparkline
+from hubradar.render.text import Column, OutputFormat, View
+from hubradar.store.db import to_iso
+
+
+def when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _query_meta(query: ListingQuery) -> dict[str, Any]:
+    return {k: v for k, v in query.describe().items() if k != "limit"}
+
+
+# --- movers -----------------------------------------------------------------------------------
+
+MOVER_COLUMNS = [
+    Column("rank", "#", "int"),
+    Column("rank_change", "±", "delta"),
+    Column("id", "model", "id"),
+    Column("previous_rank", "was", "int", priority=3),
+    Column("downloads_change", "downloads ±", "delta"),
+    Column("likes_gained", "likes +", "delta", priority=2),
+    Column("trending_change", "trending ±", "delta", priority=1),
+]
+MOVER_KEYS = ["id", "status", "rank", "previous_rank", "rank_change", "likes_gained", "downloads_change",
+              "trending_change", "members"]
+
+
+def movers_meta(result: Movers) -> dict[str, Any]:
+    return {
+        "from": to_iso(result.older.fetched_at),
+        "to": to_iso(result.newer.fetched_at),
+        "query": _query_meta(result.query),
+        "compared_ranks": result.depth,
+        "group": result.group,
+    }
+
+
+def movers_summary(result: Movers) -> str:
+    """Which two snapshots, how far apart, what was compared, and the counts."""
+    counts = {status: sum(r.status == status for r in result.rows) for status in ("new", "dropped", "moved")}
+    unit = "families" if result.group else "models"
+    derived = f", filtered from {listing_name(ListingQuery(sort=result.query.sort))}" if result.derived else ""
+    return (
+        f"{when(result.older.fetched_at)} → {when(result.newer.fetched_at)} UTC "
+        f"({describe_gap(result.older.fetched_at, result.newer.fetched_at)}): top {result.depth} {unit} by "
+        f"{SORT_WORDS[result.query.sort]}{derived}; {counts['new']} new, {counts['dropped']} dropped, "
+        f"{counts['moved']} in both; ± is places gained, - where a side is not known"
+    )
+
+
+def movers_view(result: Movers, fmt: OutputFormat, limit: int) -> View:
+    """JSON/CSV: every row. Table/Markdown: the `limit` biggest of each kind of change, in sections."""
+    meta = movers_meta(result)
+    if fmt in (OutputFormat.json, OutputFormat.csv):
+        return View(MOVER_COLUMNS, [r.to_dict() for r in result.rows], meta=meta, csv_keys=MOVER_KEYS)
+    top = f"the top {result.depth}"
+    kinds = [
+        ("Rising", [r for r in result.rows if r.status == "moved" and result.gain(r) > 0]),
+        (f"New in {top}", [r for r in result.rows if r.status == "new"]),
+        ("Falling", [r for r in reversed(result.rows) if r.status == "moved" and result.gain(r) < 0]),
+        (f"Dropped out of {top}", [r for r in reversed(result.rows) if r.status == "dropped"]),
+    ]
+    sections = [View(MOVER_COLUMNS, [r.to_dict() for r in rows[:limit]], title=name) for name, rows in kinds if rows]
+    if not sections:
+        sections = [View(MOVER_COLUMNS, [], empty_message="No changes: the two snapshots rank the same models alike.")]
+    head, *rest = sections
+    families = " (families)" if result.group else ""
+    head.meta = meta
+    head.title = f"{head.title or 'Movers'} — {listing_name(result.query)}{families}"
+    sections[-1].notes = [movers_summary(result)]
+    head.extra_sections = rest
+    return head
+
+
+# --- a model's series -------------------------------------------------------------------------
+
+SUMMARY_COLUMNS = [
+    Column("metric", "", "text"),
+    Column("first", "first", "count"),
+    Column("last", "last", "count"),
+    Column("change", "change", "delta"),
+    Column("low", "min", "count", priority=2),
+    Column("high", "max", "count", priority=2),
+    Column("trend", "trend", "text", priority=1),
+]
+_METRICS = (("rank", "rank"), ("downloads", "downloads (30d)"), ("likes", "likes"), ("trending_score", "trending"))
+
+
+def _values(series: Series, key: str) -> list[float | None]:
+    return [getattr(p, key) if p.listed else None for p in series.points]
+
+
+def _summary_row(series: Series, key: str, name: str) -> dict[str, Any] | None:
+    values = _values(series, key)
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    first, last = known[0], known[-1]
+    change = first - last if key == "rank" else last - first  # rank: places gained, as in movers
+    return {"metric": name, "first": first, "last": last, "change": change, "low": min(known), "high": max(known),
+            "trend": sparkline(values, invert=key == "rank")}
+
+
+def series_rows(series: Series) -> list[dict[str, Any]]:
+    """The JSON/CSV rows: one per snapshot; numbers are None where the model was not listed."""
+    rank_key = "best_rank" if series.group else "rank"
+    rows = []
+    for p in series.points:
+        row: dict[str, Any] = {"fetched_at": to_iso(p.fetched_at), rank_key: p.rank}
+        if series.group:
+            row["listed"] = p.listed
+        row |= {"downloads": p.downloads, "likes": p.likes, "trending_score": p.trending_score}
+        rows.append(row)
+    return rows
+
+
+def series_meta(series: Series) -> dict[str, Any]:
+    meta: dict[str, Any] = {"id": series.id, "query": _query_meta(series.query), "group": series.group}
+    if series.group:
+        meta["members"] = list(series.members)
+    if series.points:
+        meta |= {"from": to_iso(series.points[0].fetched_at), "to": to_iso(series.points[-1].fetched_at)}
+    return meta
+
+
+def series_view(series: Series, fmt: OutputFormat, limit: int) -> View:
+    rank_key, rank_name = ("best_rank", "best #") if series.group else ("rank", "#")
+    point_columns = [
+        Column("when", "snapshot (UTC)", "text"),
+        Column(rank_key, rank_name, "int"),
+        *([Column("listed", "listed", "int", priority=1)] if series.group else []),
+        Column("downloads", "downloads", "count"),
+        Column("likes", "likes", "count"),
+        Column("trending_score", "trending", "score", priority=1),
+    ]
+    rows = series_rows(series)
+    meta = series_meta(series)
+    if fmt in (OutputFormat.json, OutputFormat.csv):
+        return View(point_columns, rows, meta=meta)
+    metrics = [(k, "best rank" if k == "rank" and series.group else name) for k, name in _METRICS]
+    summary = [row for key, name in metrics if (row := _summary_row(series, key, name))]
+    shown = [dict(r, when=when(p.fetched_at)) for r, p in zip(rows, series.points, strict=True)][-limit:]
+    listed = len(series.listed_points)
+    size = len(series.members)
+    what = f"the {series.id} family ({_plural(size, 'model')})" if series.group else series.id
+    notes = [
+        f"{listed} of {len(series.points)} snapshots of {listing_name(series.query)} list it, "
+        f"{when(series.points[0].fetched_at)} → {when(series.points[-1].fetched_at)} UTC; "
+        "rank change is places gained"
+    ]
+    if series.group:
+        notes.append("family numbers are the members' sums; best rank is the best-placed member's")
+    recent = View(point_columns, shown, title=f"Latest {len(shown)} snapshots", notes=[])
+    return View(SUMMARY_COLUMNS, summary, meta=meta, title=f"History of {what}", notes=notes,
+                extra_sections=[recent])
+
+
+def series_plot(series: Series, width: int) -> list[str]:
+    """Terminal charts of each known metric (rank drawn with #1 at the top)."""
+    times = [p.fetched_at for p in series.points]
+    lines: list[str] = []
+    for key, name in _METRICS:
+        values = _values(series, key)
+        title = f"{name} — {series.id}" + (" (family)" if series.group else "")
+        label = (lambda v: f"#{v:.0f}") if key == "rank" else human_count
+        chart = plot(times, values, title=title, label=label, width=width, invert=key == "rank")
+        if chart:
+            lines += [*chart, ""]
+    return lines
+
+
+# --- the cache --------------------------------------------------------------------------------
+
+CACHE_COLUMNS = [
+    Column("query", "listing", "text"),
+    Column("snapshots", "snapshots", "int"),
+    Column("oldest", "oldest (UTC)", "text"),
+    Column("newest", "newest (UTC)", "text"),
+    Column("rows", "deepest", "int", priority=1),
+]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def human_bytes(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def cache_view(summary: CacheSummary, fmt: OutputFormat) -> View:
+    meta = {
+        "path": str(summary.path),
+        "size_bytes": summary.size_bytes,
+        "snapshots": summary.snapshots,
+        "models": summary.models,
+        "oldest": to_iso(summary.oldest) if summary.oldest else None,
+        "newest": to_iso(summary.newest) if summary.newest else None,
+    }
+    raw = fmt in (OutputFormat.json, OutputFormat.csv)
+    rows = [
+        {
+            "query": q.label,
+            "snapshots": q.snapshots,
+            "oldest": to_iso(q.oldest) if raw else when(q.oldest),
+            "newest": to_iso(q.newest) if raw else when(q.newest),
+            "rows": q.rows,
+        }
+        for q in summary.queries
+    ]
+    span = (f"; oldest {when(summary.oldest)}, newest {when(summary.newest)} UTC"
+            if summary.oldest and summary.newest else "")
+    notes = [
+        f"{summary.path}: {human_bytes(summary.size_bytes)}, {_plural(summary.snapshots, 'snapshot')} of "
+        f"{_plural(len(summary.queries), 'listing')}, {_plural(summary.models, 'model')}{span}"
+    ]
+    return View(CACHE_COLUMNS, rows, meta=meta, notes=notes, empty_message="No snapshots stored yet.")
+
+
+def pruned_message(result: Pruned) -> str:
+    freed = result.size_before - result.size_after
+    if not result.removed:
+        after = "nothing to do"
+    elif result.compacted:
+        after = f"{human_bytes(result.size_after)} now ({human_bytes(max(0, freed))} freed)"
+    else:
+        after = f"{human_bytes(result.size_after)}; new snapshots will reuse the space"
+    return f"removed {_plural(result.removed, 'snapshot')} taken before {when(result.cutoff)} UTC; {after}"

@@ -1,0 +1,157 @@
+"""Views of listings: the rows `trending` and `top` show, in every output format."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+from typing import Any
+
+from hubradar.analysis.flags import FlagContext, flags_for, legend_line
+from hubradar.analysis.lineage import Lineage
+from hubradar.analysis.sizes import SizedListing, SizedRow, SizeEstimator, SizeFilter, size_listing, unknown_footnote
+from hubradar.app.listing import Listing
+from hubradar.app.signals import provider_count
+from hubradar.core.query import rank
+from hubradar.render.text import Column, View
+from hubradar.store.db import now_utc, to_iso
+
+LISTING_COLUMNS = [
+    Column("rank", "#", "int"),
+    Column("id", "model", "id"),
+    Column("task", "task", "text", priority=3),
+    Column("params", "params", "params", priority=2),
+    Column("size_band", "band", "text", priority=3),
+    Column("band_rank", "in band", "int", priority=3),
+    Column("trending_score", "trending", "score", priority=1),
+    Column("downloads", "downloads", "count"),
+    Column("likes", "likes", "count", priority=1),
+    Column("provider_count", "providers", "count", priority=3),
+    Column("created_at", "age", "age", priority=2),
+    Column("flags", "flags", "list"),  # never dropped: a row read without its flags is easy to misread
+]
+SOURCE_TEXT = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
+LISTING_KEYS = ["rank", "id", "author", "task", "library", "params", "params_source", "active_params",
+                "size_band", "band_rank", "trending_score", "downloads", "likes", "created_at", "tags",
+                "providers", "provider_count", "flags"]
+# Only with --derivatives or --sort derivatives: one Hub request per row, so never by default.
+DERIVATIVES_COLUMN = Column("derivatives", "derivatives", "count")
+SIGNAL_KEYS = {"providers": "provider_count", "derivatives": "derivatives"}
+# The column a listing is ranked by: kept at any width (a trending table without its trending score
+# would be ranked by a number it does not show).
+SORT_COLUMNS = {"trending": "trending_score", "likes": "likes", "created": "created_at"}
+SIGNAL_NOTES = {
+    "providers": "providers: inference providers serving the model live (staging and error not counted)",
+    "derivatives": "derivatives: models on the Hub that name it as their base (finetunes, quantizations, "
+                   "adapters, merges)",
+}
+
+
+def sized_listing(listing: Listing, size_filter: SizeFilter | None = None) -> SizedListing:
+    """Size a listing's rows (bases found in its whole pool); with a filter, filter the ranked pool."""
+    pool = listing.pool or listing.records
+    sizes = SizeEstimator(pool)
+    if size_filter is None:
+        return size_listing(listing.records, sizes)
+    return size_listing(rank(pool, listing.query.sort), sizes, size_filter, listing.query.limit)
+
+
+def _sized_rows(listing: Listing, sized: SizedListing | None) -> list[SizedRow]:
+    """One sized row per record of the listing, in its order.
+
+    `sized` is the size-filtered listing the records were cut from: while the records keep its order
+    they keep its ranks (positions in the whole listing); re-ranked by a signal, they are ranked anew.
+    """
+    if sized is None:
+        return sized_listing(listing).rows
+    by_id = {row.record.id: row for row in sized.rows}
+    if [r.id for r in listing.records] == [row.record.id for row in sized.rows]:
+        return [replace(by_id[r.id], record=r) for r in listing.records]
+    return size_listing(listing.records, lambda r: by_id[r.id].size).rows
+
+
+def _row(row: SizedRow) -> dict[str, Any]:
+    r, size = row.record, row.size
+    return {
+        "rank": row.rank,
+        "id": r.id,
+        "author": r.author,
+        "task": r.task,
+        "library": r.library,
+        "params": size.params,
+        "params_source": size.source,
+        "active_params": size.active_params,
+        "size_band": str(size.band) if size.band else None,
+        "band_rank": row.band_rank,
+        "trending_score": r.trending_score,
+        "downloads": r.downloads,
+        "likes": r.likes,
+        "created_at": r.created_at,
+        "tags": list(r.tags),
+        "providers": None if r.live_providers is None else list(r.live_providers),
+        "provider_count": provider_count(r),
+    }
+
+
+def listing_rows(listing: Listing, sized: SizedListing | None = None) -> list[dict[str, Any]]:
+    """The JSON rows of a listing (the keys of LISTING_KEYS, raw numbers)."""
+    return [_row(row) for row in _sized_rows(listing, sized)]
+
+
+def listing_meta(listing: Listing, sized: SizedListing | None = None) -> dict[str, Any]:
+    meta = {"source": listing.source, "fetched_at": to_iso(listing.fetched_at), "query": listing.query.describe()}
+    if sized is not None and sized.filter is not None:
+        meta["size_filter"] = sized.filter.to_dict() | {
+            "scanned": sized.scanned, "matched": sized.matched, "unknown_left_out": sized.unknown_left_out}
+    return meta
+
+
+def listing_view(listing: Listing, title: str | None = None, *, signals: Collection[str] = (),
+                 sized: SizedListing | None = None) -> View:
+    """The listing as a View; `signals` (providers, derivatives) are shown and kept at any width.
+
+    `sized` is the size-filtered listing `listing.records` were cut from, when a size filter was asked for.
+    """
+    columns, rows, keys = _with_signals(listing, signals, sized)
+    add_flags(listing, rows)
+    fetched = f"{listing.fetched_at:%Y-%m-%d %H:%M} UTC"
+    footnote = unknown_footnote(sized) if sized is not None else None
+    legend = legend_line(flag for row in rows for flag in row["flags"])
+    return View(
+        columns=columns,
+        rows=rows,
+        meta=listing_meta(listing, sized),
+        title=title,
+        notes=[f"{len(listing.records)} models {SOURCE_TEXT[listing.source]}, fetched {fetched}; "
+               "downloads are the last 30 days", *(SIGNAL_NOTES[s] for s in signals),
+               *([footnote] if footnote else [])],
+        column_notes={"flags": legend} if legend else {},
+        now=now_utc(),
+        csv_keys=keys,
+    )
+
+
+def add_flags(listing: Listing, rows: list[dict[str, Any]]) -> None:
+    """Give every row its `flags`: judged at the listing's own time, with lineage from its whole pool."""
+    lineage = Lineage(listing.pool or listing.records)
+    by_id = {r.id: r for r in listing.records}
+    for row in rows:
+        record = by_id[row["id"]]
+        context = FlagContext(listing.fetched_at, lineage.family_root(record.id), row.get("params") is not None)
+        row["flags"] = flags_for(record, context)
+
+
+def _with_signals(
+    listing: Listing, signals: Collection[str], sized: SizedListing | None = None
+) -> tuple[list[Column], list[dict[str, Any]], list[str]]:
+    """Columns, rows and CSV keys with the derivatives column added and asked-for signals kept."""
+    keep = {SIGNAL_KEYS[s] for s in signals} | {SORT_COLUMNS.get(listing.query.sort, "downloads")}
+    columns = [replace(c, priority=0) if c.key in keep else c for c in LISTING_COLUMNS]
+    rows = listing_rows(listing, sized)
+    keys = list(LISTING_KEYS)
+    if "derivatives" in signals:
+        after = next(i for i, c in enumerate(columns) if c.key == "provider_count")
+        columns.insert(after + 1, DERIVATIVES_COLUMN)
+        keys.append("derivatives")
+        for row, record in zip(rows, listing.records, strict=True):
+            row["derivatives"] = record.children_count
+    return columns, rows, keys
