@@ -21,10 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hubradar.app.listing import FetchOptions  # noqa: E402
-from hubradar.app.signals import LOOKUP_WORKERS, with_derivatives  # noqa: E402
+from hubradar.app.lookups import with_derivatives  # noqa: E402
+from hubradar.app.options import FetchOptions  # noqa: E402
 from hubradar.core.record import from_hub_json  # noqa: E402
-from hubradar.fetch.client import HubSettings  # noqa: E402
+from hubradar.fetch.lookups import LOOKUP_WORKERS  # noqa: E402
+from hubradar.fetch.settings import HubSettings  # noqa: E402
 from hubserver import StandInHub  # noqa: E402
 
 

@@ -32,7 +32,8 @@ from pathlib import Path
 from hubradar.app.history import cache_summary, model_series, movers, prune, read_import, save_import
 from hubradar.core.query import ListingQuery
 from hubradar.core.record import ModelRecord
-from hubradar.store.db import Store, to_iso
+from hubradar.core.time import to_iso
+from hubradar.store.db import Store
 
 QUERY = ListingQuery(sort="downloads")
 END = datetime(2026, 8, 21, 19, tzinfo=UTC)

@@ -22,8 +22,9 @@ import time
 from collections.abc import Callable
 from importlib import resources
 
-from hubradar.analysis.sizes import SizeEstimator, SizeFilter, size_listing
+from hubradar.analysis.sizes import SizeEstimator, size_listing
 from hubradar.core.record import records_from_hub_json
+from hubradar.core.sizes import SizeFilter
 
 ROWS = 10_000
 

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from hubradar.analysis.scores import read_scores  # noqa: E402
 from hubradar.app.gaps import find_gaps  # noqa: E402
-from hubradar.app.listing import FetchOptions  # noqa: E402
 from hubradar.app.lookups import lookup_models  # noqa: E402
-from hubradar.fetch.client import HubSettings  # noqa: E402
+from hubradar.app.options import FetchOptions  # noqa: E402
+from hubradar.fetch.settings import HubSettings  # noqa: E402
 from hubserver import StandInHub  # noqa: E402
 
 T = TypeVar("T")

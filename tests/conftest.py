@@ -13,7 +13,7 @@ import pytest
 from hubserver import StandInHub
 
 if TYPE_CHECKING:
-    from hubradar.app.listing import FetchOptions
+    from hubradar.app.options import FetchOptions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HUB_DAY = "2026-08-21"
@@ -29,8 +29,8 @@ def quick_options(url: str, notices: list[str], cache_dir: Path | None = None, *
 
     Always fetches (refresh); notices are collected in `notices`.
     """
-    from hubradar.app.listing import FetchOptions
-    from hubradar.fetch.client import HubSettings
+    from hubradar.app.options import FetchOptions
+    from hubradar.fetch.settings import HubSettings
 
     settings.setdefault("base_wait", 0.01)
     return FetchOptions(refresh=True, cache_dir=cache_dir, notify=notices.append,

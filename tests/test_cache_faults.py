@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, hub_models, quick_options
-from hubradar.app.listing import FetchOptions, get_listing
+from hubradar.app.listing import get_listing
+from hubradar.app.options import fetch_options
 from hubradar.core.query import ListingQuery
 from hubradar.core.record import ModelRecord
 from hubradar.store.db import Store
@@ -274,7 +275,7 @@ def test_hubradar_processes_fetching_and_writing_at_once_corrupt_nothing(tmp_pat
     stored = _snapshots(cache / DB)
     assert len(stored) == runs * len(jobs)
     assert sorted(stored) == sorted([(1500, 1500)] * runs * 2 + [(1000, 1000)] * runs)
-    reread = get_listing(ListingQuery(sort="downloads", limit=1500), FetchOptions(cache_dir=cache, offline=True))
+    reread = get_listing(ListingQuery(sort="downloads", limit=1500), fetch_options(cache_dir=cache, offline=True))
     assert reread.source == "cache"
     assert len({r.id for r in reread.records}) == 1500
 
@@ -337,7 +338,7 @@ def test_a_damaged_lookup_row_costs_the_cache_not_the_derivatives(run, hub: Stan
 
 
 def test_a_locked_cache_costs_the_lookup_cache_not_the_derivatives(hub: StandInHub, _isolated: Path) -> None:
-    from hubradar.app.signals import with_derivatives
+    from hubradar.app.lookups import with_derivatives
 
     children = _serving(hub)
     listing = get_listing(TOP, quick_options(hub.url, [], _isolated))

@@ -15,16 +15,12 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from hubradar.app.listing import FetchOptions
-from hubradar.app.signals import (
-    REQUEST_BUDGET,
-    SignalRequest,
-    adoption_value,
-    rank_by,
-    sum_known,
-    with_adoption,
-)
+from hubradar.analysis.signals import adoption_value, rank_by, sum_known
+from hubradar.app.lookups import with_adoption
+from hubradar.app.options import FetchOptions
+from hubradar.core.query import SignalRequest
 from hubradar.core.record import ModelRecord, Provider, from_hub_json
+from hubradar.fetch.settings import REQUEST_BUDGET
 from hubradar.store.db import Store
 from hubserver import Fault, StandInHub
 

@@ -42,7 +42,7 @@ def test_size_band_filter_looks_deep_and_keeps_only_the_band(run, hub: StandInHu
     assert "num_parameters" not in request.query
     assert payload["size_filter"]["scanned"] == len(hub.models)
     assert payload["size_filter"]["size"] == "large"
-    assert "--size large: looked through the top 548 models by downloads" in result.err
+    assert "--size large: looked through the top 548 models by 30-day downloads" in result.err
     assert len(result.err.strip().splitlines()) == 1
 
 

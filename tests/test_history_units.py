@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubradar.app.history import compare, parse_query_spec, parse_since, query_from_key, query_label, resolve_since
+from hubradar.app.history import compare, parse_query_spec, query_from_key, query_label
 from hubradar.core.errors import UsageError
 from hubradar.core.query import ListingQuery
 from hubradar.core.record import ModelRecord
+from hubradar.core.time import parse_since, resolve_since
 from hubradar.render.charts import plot, sparkline
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -73,8 +74,9 @@ def test_since_forms() -> None:
     assert resolve_since(timedelta(days=7), newest) == datetime(2026, 8, 14, 19, tzinfo=UTC)
     assert resolve_since(date(2026, 8, 1), newest) == datetime(2026, 8, 1, tzinfo=UTC)
     for bad in ("", "soon", "2026-13-01", "2026-08-01T25:00", "-3d"):
-        with pytest.raises(UsageError, match="--since"):
+        with pytest.raises(UsageError, match=r"^since: ") as info:
             parse_since(bad, now=NOW)
+        assert info.value.for_cli().startswith("--since: ")
     with pytest.raises(UsageError, match="future"):
         parse_since("2026-11-24", now=NOW)
 

@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from hubradar.core.errors import UsageError
 from hubradar.core.record import BadRecord, ModelRecord, from_hub_json, records_from_hub_json
 from hubradar.core.units import human_count, parse_duration
-from hubradar.render.text import Column, OutputFormat, View, clean, emit, to_csv, to_json, to_markdown
+from hubradar.render.text import clean, emit, to_csv, to_json, to_markdown
 from hubradar.store.db import Store
+from hubradar.views.view import Column, OutputFormat, View
 
 UNSAFE_RE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\U000e0000-\U000e007f]"
@@ -130,9 +131,9 @@ def test_random_bytes_as_a_body_or_as_text_never_crash_the_normalizer(raw: bytes
 @given(any_text)
 def test_parse_duration_returns_a_duration_or_a_usage_error_naming_the_option(text: str) -> None:
     try:
-        delta = parse_duration(text, "--since")
+        delta = parse_duration(text, "since")
     except UsageError as err:
-        assert str(err).startswith("--since: ")
+        assert str(err).startswith("since: ") and err.for_cli().startswith("--since: ")
         assert "\n" not in str(err)
     else:
         assert delta >= timedelta(0)
@@ -245,7 +246,7 @@ def test_human_count_at_the_unit_boundaries(value: int, text: str) -> None:
 @given(st.text(alphabet="ab-/.", max_size=12), st.lists(st.text(alphabet="ab-/.", max_size=3), min_size=2, max_size=4))
 def test_an_ellipsis_match_is_the_regex_it_stands_for(text: str, parts: list[str]) -> None:
     """`render._fits` (used to keep shortened ids unambiguous) agrees with `part.+part.+part`."""
-    from hubradar.render.text import _fits
+    from hubradar.render.ids import _fits
 
     expected = re.fullmatch(".+".join(map(re.escape, parts)), text, flags=re.DOTALL) is not None
     assert _fits(text, parts) is expected

@@ -30,7 +30,7 @@ from hubradar.render.html.report import (
     text_sparkline,
     write_page,
 )
-from hubradar.render.text import Column, View
+from hubradar.views.view import Column, View
 from hubserver import StandInHub
 
 BUILT = datetime(2026, 8, 21, 19, 30, tzinfo=UTC)

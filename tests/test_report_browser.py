@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES, hub_models
-from hubradar.app.listing import FetchOptions, get_listing
+from hubradar.app.listing import get_listing
+from hubradar.app.options import FetchOptions
 from hubradar.core.query import ListingQuery
 from hubradar.render.html.report import (
     Bar,

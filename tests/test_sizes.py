@@ -16,27 +16,22 @@ from hypothesis import strategies as st
 
 from hubradar.analysis.lineage import Lineage
 from hubradar.analysis.sizes import (
-    BAND_BOUNDS,
     BASE_RATIO,
     NAME_RATIO,
     PACKED_NAME_RATIO,
-    SizeBand,
     SizeEstimator,
-    SizeFilter,
-    SizeInfo,
-    band_of,
     estimate,
     filter_depth,
     is_add_on,
     is_packed,
     params_of,
     parse_name_size,
-    parse_size,
     size_listing,
     unknown_footnote,
 )
-from hubradar.core.errors import UsageError
+from hubradar.core.errors import UsageError, as_flag, wording
 from hubradar.core.record import ModelRecord, from_hub_json
+from hubradar.core.sizes import BAND_BOUNDS, SizeBand, SizeFilter, SizeInfo, band_of, parse_size
 from hubradar.core.units import human_params
 
 CATALOGUE: list[tuple[str, int, int | None]] = [
@@ -103,9 +98,10 @@ def test_parse_size_accepts_the_documented_forms(text: str, expected: int) -> No
                                   "7 B", "1,000", "7e", "e9", "nan", "inf", "1.5.2B", "+7B", "7b params"])
 def test_parse_size_rejects_with_one_line_naming_the_forms(text: str) -> None:
     with pytest.raises(UsageError) as info:
-        parse_size(text, "--max-params")
+        parse_size(text, "max_params")
     message = str(info.value)
-    assert message.startswith("--max-params: ")
+    assert message.startswith("max_params: ")  # the library names its parameter ...
+    assert info.value.for_cli().startswith("--max-params: ")  # ... the CLI its flag
     assert repr(text) in message
     assert "500M, 7B, 1.5b, 70B, 1T, 7e9" in message
     assert "\n" not in message
@@ -438,11 +434,13 @@ def test_size_filter_bounds_and_errors() -> None:
     assert small is not None and small.bounds == (10**9, 10**10 - 1)
     both = SizeFilter.build(size=SizeBand.medium, min_params="20B", max_params="1T")
     assert both is not None and both.bounds == (20 * B, 10**11 - 1)
-    with pytest.raises(UsageError, match=r"--min-params 70B is above --max-params 7B"):
+    with pytest.raises(UsageError, match=r"^min_params 70B is above max_params 7B") as above:
         SizeFilter.build(min_params="70B", max_params="7B")
-    with pytest.raises(UsageError, match=r"--size tiny --min-params 7B: no size can match"):
+    assert above.value.for_cli().startswith("--min-params 70B is above --max-params 7B")
+    with pytest.raises(UsageError, match=r"^size tiny min_params 7B: no size can match") as empty:
         SizeFilter.build(size="tiny", min_params="7B")
-    with pytest.raises(UsageError, match="--min-params: '7 billion'"):
+    assert empty.value.for_cli().startswith("--size tiny --min-params 7B: no size can match")
+    with pytest.raises(UsageError, match=r"^min_params: '7 billion'"):
         SizeFilter.build(min_params="7 billion")
     with pytest.raises(UsageError, match="use tiny, small, medium, large"):
         SizeFilter.build(size="huge")
@@ -480,13 +478,15 @@ def test_size_listing_ranks_in_band_counts_unknowns_and_cuts_to_limit() -> None:
     cut = size_listing(ranked, size_of, small, limit=2)
     assert [(r.record.name, r.rank, r.band_rank) for r in cut.rows] == [("c", 3, 1), ("d", 4, 2)]
     assert (cut.scanned, cut.matched, cut.unknown_left_out) == (8, 4, 1)  # only b ranked above the last row
-    assert unknown_footnote(cut) == "1 model of unknown size left out; --include-unknown keeps them"
+    assert wording(unknown_footnote(cut) or "", as_flag) == (
+        "1 model of unknown size left out; --include-unknown keeps them")
     keep = size_listing(ranked, size_of, SizeFilter.build(size="small", include_unknown=True), limit=3)
     assert [r.record.name for r in keep.rows] == ["b", "c", "d"]
     assert unknown_footnote(keep) is None
     short = size_listing(ranked, size_of, SizeFilter.build(size="large"), limit=5)
     assert short.rows == [] and short.unknown_left_out == 3
-    assert unknown_footnote(short) == "3 models of unknown size left out; --include-unknown keeps them"
+    assert wording(unknown_footnote(short) or "", as_flag) == (
+        "3 models of unknown size left out; --include-unknown keeps them")
 
 
 def test_filter_depth_looks_deeper_than_the_rows_shown() -> None:

@@ -23,8 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import hub_models
-from hubradar.cli.options import TopSortChoice
-from hubradar.render.text import shorten_ids
+from hubradar.cli.options import TopSort
+from hubradar.render.ids import shorten_ids
 from hubradar.views.listing import LISTING_COLUMNS
 from hubserver import StandInHub
 
@@ -284,7 +284,7 @@ def test_the_examples_in_help_run(run, hub: StandInHub, command: str) -> None:
     [
         ("hubradar tr", 1, ["trending"]),
         ("hubradar top --so", 2, ["--sort"]),
-        ("hubradar top --sort ", 3, [choice.value for choice in TopSortChoice]),
+        ("hubradar top --sort ", 3, [choice.value for choice in TopSort]),
         ("hubradar trending --task text-g", 3, ["text-generation"]),
     ],
 )

@@ -28,7 +28,7 @@ from itertools import compress, filterfalse, tee
 from operator import and_, attrgetter, itemgetter, methodcaller
 from typing import NamedTuple
 
-from hubradar.core.record import _ID_RE, ModelRecord
+from hubradar.core.record import MODEL_ID_RE, ModelRecord
 
 RELATIONS = ("quantized", "finetune", "adapter", "merge")
 SAME_WEIGHTS = frozenset({"quantized", "mirror"})
@@ -74,7 +74,7 @@ _new_link = tuple.__new__  # Link(...) without the Python-level __new__ of a Nam
 _JOIN = "\x00".join
 _LINEAGE_TAG = re.compile(r"(?:^|\x00)base_model:([^\x00]*)")
 # Starts with a literal so the regex engine can skip ahead quickly; the match must start a tag.
-# The id is `_ID_RE`; listing ASCII letters and digits beside \w (the same set) lets the engine
+# The id is `MODEL_ID_RE`; listing ASCII letters and digits beside \w (the same set) lets the engine
 # test them in a table before it asks Unicode about \w.
 _RELATION_TAG = re.compile(r"base_model:(quantized|finetune|adapter|merge):"
                            r"([A-Za-z0-9][A-Za-z0-9_.\-\w]*(?:/[A-Za-z0-9_.\-\w]+)?)(?=\x00|$)")
@@ -140,12 +140,12 @@ def _metadata_link(record: ModelRecord, joined: str) -> Link | None:
     for rest in _LINEAGE_TAG.findall(joined):
         relation, sep, parent = rest.partition(":")
         if sep:
-            if relation in RELATIONS and parent.lower() != own and _ID_RE.fullmatch(parent):
+            if relation in RELATIONS and parent.lower() != own and MODEL_ID_RE.fullmatch(parent):
                 return Link(parent, relation)
-        elif plain is None and rest.lower() != own and _ID_RE.fullmatch(rest):
+        elif plain is None and rest.lower() != own and MODEL_ID_RE.fullmatch(rest):
             plain = rest
     for base in record.card_base_models:
-        if base.lower() != own and _ID_RE.fullmatch(base):
+        if base.lower() != own and MODEL_ID_RE.fullmatch(base):
             relation = (record.card_base_relation or "").lower()
             return Link(base, relation if relation in RELATIONS else "unknown")
     return Link(plain, "unknown") if plain else None

@@ -20,15 +20,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
-from typing import Any, Literal
 
 from hubradar.analysis.lineage import Lineage
-from hubradar.core.errors import UsageError
+from hubradar.core.errors import param
+from hubradar.core.listing import Listing
+from hubradar.core.query import rank
 from hubradar.core.record import ModelRecord
-from hubradar.core.units import human_params
-
-SizeSource = Literal["safetensors", "gguf", "base", "name"]
+from hubradar.core.sizes import UNKNOWN, SizeBand, SizeFilter, SizeInfo, SizeSource
+from hubradar.core.vocabulary import SORTS
 
 # --- the packed-quant guard -----------------------------------------------------------------------
 # Metadata this many times below the base's count is packed (packing counts 1.3-2x low for NVFP4 and
@@ -63,61 +62,6 @@ _NAME_TOKEN_RE = re.compile(
     r"(?P<routed>[-_]\d+E)?"            # 17B-16E: Llama 4's active size and expert count
     r"(?![A-Za-z0-9])"
 )
-
-# --- sizes people type ----------------------------------------------------------------------------
-_OPTION_UNITS = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
-_OPTION_RE = re.compile(r"^(?P<num>\d+(?:\.\d+)?|\.\d+)(?:(?P<unit>[kmbt])|e(?P<exp>\+?\d{1,2}))?$", re.IGNORECASE)
-SIZE_FORMS = "500M, 7B, 1.5b, 70B, 1T, 7e9 or plain digits"
-
-
-class SizeBand(StrEnum):
-    """The bands of public adoption studies: under 1B, 1–9B, 10–99B, 100B and over."""
-
-    tiny = "tiny"
-    small = "small"
-    medium = "medium"
-    large = "large"
-
-
-# Inclusive lower bound, exclusive upper bound: "1–9B" is 1B up to but not including 10B.
-BAND_BOUNDS: dict[SizeBand, tuple[int, int | None]] = {
-    SizeBand.tiny: (0, 10**9),
-    SizeBand.small: (10**9, 10**10),
-    SizeBand.medium: (10**10, 10**11),
-    SizeBand.large: (10**11, None),
-}
-BAND_LABELS = {
-    SizeBand.tiny: "under 1B",
-    SizeBand.small: "1B to under 10B",
-    SizeBand.medium: "10B to under 100B",
-    SizeBand.large: "100B and over",
-}
-
-
-def band_of(params: int | None) -> SizeBand | None:
-    """The band a count falls in (a 9.5B model is small, 10.0B is medium); None when unknown."""
-    if params is None:
-        return None
-    for band, (low, high) in BAND_BOUNDS.items():
-        if params >= low and (high is None or params < high):
-            return band
-    return None  # a negative count: never produced, since counts are read as non-negative
-
-
-@dataclass(frozen=True, slots=True)
-class SizeInfo:
-    """A model's parameter count, where it came from, and (mixture-of-experts) its active count."""
-
-    params: int | None
-    source: SizeSource | None
-    active_params: int | None = None
-
-    @property
-    def band(self) -> SizeBand | None:
-        return band_of(self.params)
-
-
-UNKNOWN = SizeInfo(None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,92 +205,6 @@ def params_of(record: ModelRecord, estimator: SizeEstimator | None = None) -> in
     return (estimator(record) if estimator is not None else estimate(record)).params
 
 
-# --- what people type -----------------------------------------------------------------------------
-
-
-def parse_size(text: str, option: str = "--min-params") -> int:
-    """`500M`, `7B`, `1.5b`, `70B`, `1T`, `7e9`, `7000000000` -> a positive count; else UsageError."""
-    match = _OPTION_RE.match((text or "").strip())
-    value: Decimal | None = None
-    if match:
-        number = Decimal(match["num"])  # the pattern lets only plain decimals through
-        if match["exp"] is not None:
-            value = number.scaleb(int(match["exp"]))
-        else:
-            value = number * _OPTION_UNITS[(match["unit"] or "").lower()]
-    if value is None or value < 1:
-        raise UsageError(f"{option}: {text!r} is not a parameter count; use a positive number like {SIZE_FORMS}")
-    return int(value.to_integral_value(ROUND_HALF_UP))
-
-
-@dataclass(frozen=True, slots=True)
-class SizeFilter:
-    """Which sizes a listing keeps: a band and/or inclusive bounds; unknown sizes only if asked."""
-
-    min_params: int | None = None
-    max_params: int | None = None
-    band: SizeBand | None = None
-    include_unknown: bool = False
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        size: SizeBand | str | None = None,
-        min_params: str | None = None,
-        max_params: str | None = None,
-        include_unknown: bool = False,
-    ) -> SizeFilter | None:
-        """Parse the CLI's size options (UsageError on bad input or an empty range); None when unused."""
-        try:
-            band = SizeBand(str(size).lower()) if size is not None else None
-        except ValueError:
-            raise UsageError(f"--size: {size!r} is not a size band; use {', '.join(SizeBand)}") from None
-        low = parse_size(min_params, "--min-params") if min_params is not None else None
-        high = parse_size(max_params, "--max-params") if max_params is not None else None
-        if low is not None and high is not None and low > high:
-            raise UsageError(f"--min-params {min_params} is above --max-params {max_params}: no size can match")
-        if band is None and low is None and high is None:
-            return None
-        flt = cls(low, high, band, include_unknown)
-        lo, hi = flt.bounds
-        if band is not None and hi is not None and lo > hi:
-            raise UsageError(f"{flt.describe()}: no size can match (--size {band} is {BAND_LABELS[band]})")
-        return flt
-
-    @property
-    def bounds(self) -> tuple[int, int | None]:
-        """The inclusive range of counts kept: (low, high or None for no upper bound)."""
-        low, high = self.min_params or 0, self.max_params
-        if self.band is not None:
-            band_low, band_high = BAND_BOUNDS[self.band]
-            low = max(low, band_low)
-            if band_high is not None:
-                high = band_high - 1 if high is None else min(high, band_high - 1)
-        return low, high
-
-    def accepts(self, info: SizeInfo) -> bool:
-        if info.params is None:
-            return self.include_unknown
-        low, high = self.bounds
-        return info.params >= low and (high is None or info.params <= high)
-
-    def describe(self) -> str:
-        """`--size small`, `--min-params 7B --max-params 70B`: the filter as it was asked for."""
-        parts = []
-        if self.band is not None:
-            parts.append(f"--size {self.band}")
-        if self.min_params is not None:
-            parts.append(f"--min-params {human_params(self.min_params)}")
-        if self.max_params is not None:
-            parts.append(f"--max-params {human_params(self.max_params)}")
-        return " ".join(parts)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"size": str(self.band) if self.band else None, "min_params": self.min_params,
-                "max_params": self.max_params, "include_unknown": self.include_unknown}
-
-
 # --- sizing a ranked listing ------------------------------------------------------------------------
 
 
@@ -408,14 +266,10 @@ def filter_depth(limit: int) -> int:
     return min(max(1000, 5 * limit), max(10_000, limit))
 
 
-_SORT_WORDS = {"trending": "trending score", "downloads": "downloads", "likes": "likes",
-               "all-time": "all-time downloads", "created": "creation date"}
-
-
 def scan_notice(sized: SizedListing, sort: str) -> str:
     """The one-line notice saying how deep a size filter looked and what it found."""
     what = sized.filter.describe() if sized.filter else "size filter"
-    found = (f"{what}: looked through the top {sized.scanned:,} models by {_SORT_WORDS.get(sort, sort)}, "
+    found = (f"{what}: looked through the top {sized.scanned:,} models by {SORTS[sort].words}, "
              f"{sized.matched:,} match")
     if sized.rows and sized.matched > len(sized.rows):
         return f"{found}; showing the first {len(sized.rows):,}"
@@ -423,8 +277,17 @@ def scan_notice(sized: SizedListing, sort: str) -> str:
 
 
 def unknown_footnote(sized: SizedListing) -> str | None:
-    """'12 models of unknown size left out; --include-unknown keeps them' (None when there are none)."""
+    """'12 models of unknown size left out; include_unknown keeps them' (None when there are none)."""
     if sized.filter is None or sized.filter.include_unknown or not sized.unknown_left_out:
         return None
     count = sized.unknown_left_out
-    return f"{count} model{'s' if count != 1 else ''} of unknown size left out; --include-unknown keeps them"
+    return f"{count} model{'s' if count != 1 else ''} of unknown size left out; {param('include_unknown')} keeps them"
+
+
+def sized_listing(listing: Listing, size_filter: SizeFilter | None = None) -> SizedListing:
+    """Size a listing's rows (bases found in its whole pool); with a filter, filter the ranked pool."""
+    pool = listing.pool or listing.records
+    sizes = SizeEstimator(pool)
+    if size_filter is None:
+        return size_listing(listing.records, sizes)
+    return size_listing(rank(pool, listing.query.sort), sizes, size_filter, listing.query.limit)

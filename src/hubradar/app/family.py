@@ -20,12 +20,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from hubradar.analysis.lineage import RELATIONS, SAME_WEIGHTS, Lineage, declared_relation, strip_markers
-from hubradar.app.listing import FetchOptions, Listing, get_listing
-from hubradar.app.lookups import lookup_models
-from hubradar.app.signals import LOOKUP_WORKERS, with_derivatives
+from hubradar.app.listing import get_listing
+from hubradar.app.lookups import lookup_models, with_derivatives
+from hubradar.app.options import FetchOptions
 from hubradar.core.errors import HubUnreachable, ModelNotFound, OfflineError
+from hubradar.core.listing import Listing
 from hubradar.core.query import ListingQuery, rank
 from hubradar.core.record import ModelRecord
+from hubradar.fetch.lookups import LOOKUP_WORKERS
 
 GRANDCHILDREN = 3  # children shown under each expanded child
 BY_NAME = "by name"
@@ -146,7 +148,7 @@ def model_tree(
     asked = looked.failure is None  # the Hub (or a fresh cached answer) said something
     if looked.failure is not None and looked.why != "offline":
         # The Hub just failed after its retries: each listing tries once more, then falls back.
-        options = replace(options, hub=replace(options.settings(), retries=0))
+        options = replace(options, hub=replace(options.hub, retries=0))
     model_id = root.id if root is not None else model_id
     name = model_id.rpartition("/")[2]
     queries = {rel: ListingQuery(sort="downloads", filters=(f"base_model:{rel}:{model_id}",), limit=per_relation)

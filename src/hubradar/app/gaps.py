@@ -10,7 +10,7 @@ an opportunity or a warning. docs/methodology.md ("Gaps") explains every rule.
 Library use:
 
     from hubradar.app.gaps import find_gaps
-    from hubradar.app.listing import FetchOptions
+    from hubradar.app.options import FetchOptions
     from hubradar.analysis.scores import read_scores
     report = find_gaps(read_scores(Path("bench.csv")), FetchOptions())
 """
@@ -29,17 +29,21 @@ from typing import Any
 
 from hubradar.analysis.lineage import Lineage
 from hubradar.analysis.scores import ScoreRow, ScoreSheet
-from hubradar.analysis.sizes import SizeEstimator, SizeFilter
-from hubradar.app.listing import FetchOptions, Listing, get_listing
-from hubradar.app.lookups import Lookups, lookup_models
-from hubradar.app.signals import ADOPTION_KINDS, adoption_value, hub_answered, sum_known, with_derivatives
+from hubradar.analysis.signals import adoption_value, sum_known
+from hubradar.analysis.sizes import SizeEstimator
+from hubradar.app.listing import get_listing
+from hubradar.app.lookups import Lookups, lookup_models, with_derivatives
+from hubradar.app.options import FetchOptions
 from hubradar.core.errors import UsageError
+from hubradar.core.listing import Listing
 from hubradar.core.query import ListingQuery
-from hubradar.core.record import ModelRecord
+from hubradar.core.record import ModelRecord, hub_id_of, plain_name
+from hubradar.core.sizes import SizeFilter
+from hubradar.core.time import to_iso
 from hubradar.core.units import human_count, human_params
+from hubradar.core.vocabulary import ADOPTION_KINDS
 from hubradar.render.scatter import Point, Scatter
-from hubradar.render.text import Column, View
-from hubradar.store.db import to_iso
+from hubradar.views.view import Column, View
 
 POOL_DEPTH = 1000  # the adoption listing: this many most-downloaded models, one request
 # What adoption means (`--adoption`), in the words the output uses.
@@ -55,10 +59,8 @@ OPPORTUNITY, WARNING, CONSENSUS, NEITHER, UNCERTAIN, UNKNOWN = (
     "opportunity", "warning", "consensus", "neither", "uncertain", "unknown")  # fmt: skip
 LABEL_STYLES = {OPPORTUNITY: "bold green", WARNING: "bold red", UNCERTAIN: "yellow", NEITHER: "dim"}
 
-_HUB_URL_RE = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?:models/)?", re.IGNORECASE)
 _WORD_SPLIT_RE = re.compile(r"[\s_\-/]+")
 SUGGEST_CUTOFF = 0.6
-_HUB_ID_RE = re.compile(r"^[A-Za-z0-9][\w.\-]*/[A-Za-z0-9][\w.\-]*$")
 
 
 # --- statistics -----------------------------------------------------------------------------
@@ -110,22 +112,6 @@ def label_for(quality_pct: float, adoption_pct: float | None, interval: tuple[fl
 
 
 # --- matching -------------------------------------------------------------------------------
-
-
-def plain_name(text: str) -> str:
-    """A row's model as an id or name: a Hub URL becomes its id, surrounding space and `/` go."""
-    name = _HUB_URL_RE.sub("", text.strip()).strip("/")
-    for cut in ("/tree/", "/blob/", "/resolve/"):
-        name = name.split(cut, 1)[0]
-    return name
-
-
-def hub_id_of(text: str) -> str | None:
-    """The Hub id a row spells out (`org/name`, `org--name`, `models--org--name`, a Hub URL), if any."""
-    name = plain_name(text)
-    if "/" not in name and "--" in name:
-        name = name.removeprefix("models--").replace("--", "/", 1)
-    return name if _HUB_ID_RE.match(name) else None
 
 
 def _words(name: str) -> list[str]:
@@ -436,7 +422,7 @@ def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = No
     for line, earlier in sheet.repeats:
         notify(f"line {line} repeats line {earlier} (same model, same score): counted once")
     listing = get_listing(ListingQuery(sort="downloads", task=task), options, depth=POOL_DEPTH)
-    known = _Known(listing.pool, online=hub_answered(listing, options))
+    known = _Known(listing.pool, online=not listing.fell_back)
     found = _resolve(known, sheet.rows, options)
 
     matched: list[tuple[ScoreRow, Found]] = []

@@ -24,29 +24,33 @@ import difflib
 import gzip
 import hashlib
 import json
-import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from hubradar.analysis.lineage import Lineage
-from hubradar.app.listing import FetchOptions, get_listing
+from hubradar.app.listing import check_task, get_listing
+from hubradar.app.options import FetchOptions
 from hubradar.core.errors import (
     HubAuthError,
     HubradarError,
     HubRateLimited,
+    ModelMissing,
+    NotEnoughHistory,
     OfflineError,
     StoreError,
+    UnknownTask,
     UsageError,
 )
 from hubradar.core.query import ListingQuery, rank
 from hubradar.core.record import BadRecord, ModelRecord, records_from_hub_json
-from hubradar.core.tasks import PIPELINE_TAGS, closest_tasks
-from hubradar.core.units import human_duration, parse_duration
-from hubradar.store.db import DB_NAME, SnapshotInfo, Store, default_cache_dir, now_utc, open_or_recover, to_iso
+from hubradar.core.time import Since, now_utc, resolve_since, to_iso
+from hubradar.core.units import human_duration
+from hubradar.core.vocabulary import Group
+from hubradar.store.db import DB_NAME, SnapshotInfo, Store, default_cache_dir, open_or_recover
 
 # The listings a history can be read from: ranked by one number the snapshots store.
 HISTORY_SORTS: tuple[str, ...] = ("downloads", "trending", "likes")
@@ -58,19 +62,6 @@ HOW_TO_RECORD = (
     "run `hubradar record` on a schedule (see the README's crontab line) or backfill with "
     "`hubradar import FILE --at DATE`"
 )
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-# A duration back from the newest snapshot, a moment, or a whole UTC day.
-Since = timedelta | datetime | date
-Group = Literal["family"]
-
-
-class NotEnoughHistory(HubradarError):
-    """The store holds too few snapshots to answer (exit 1, with how to get more)."""
-
-
-class ModelMissing(HubradarError):
-    """The model is in no stored snapshot of the listing (exit 1)."""
 
 
 # --- naming listings and moments --------------------------------------------------------------
@@ -137,48 +128,6 @@ def listing_name(query: ListingQuery) -> str:
     label = query_label(query)
     sort, _, rest = label.partition(" ")
     return f"the {sort} listing" + (f" ({rest})" if rest else "")
-
-
-_MOMENT_FORMS = "a date (2026-08-01), a UTC time (2026-08-01T19:00Z)"
-
-
-def parse_moment(text: str, option: str, now: datetime | None = None) -> datetime:
-    """An absolute date or time (naive means UTC); a moment in the future is refused."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{option}: {text!r} is not {_MOMENT_FORMS}") from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    now = now or now_utc()
-    if moment > now:
-        raise UsageError(f"{option}: {text} is in the future (it is now {to_iso(now)})")
-    return moment
-
-
-def parse_since(text: str, option: str = "--since", now: datetime | None = None) -> Since:
-    """A duration back from the newest snapshot (`7d`, `12h`), a day (`2026-08-01`) or a time."""
-    if re.match(r"^\s*\d{4}-\d{2}-\d{2}\s*$", text or ""):
-        return parse_moment(text, option, now).date()
-    if re.match(r"^\s*\d{4}-\d{2}", text or ""):
-        return parse_moment(text, option, now)
-    try:
-        return parse_duration(text, option)
-    except (UsageError, OverflowError):
-        raise UsageError(
-            f"{option}: {text!r} is neither a duration (7d, 12h, 4w) nor {_MOMENT_FORMS}"
-        ) from None
-
-
-def resolve_since(since: Since, newest: datetime) -> datetime:
-    """The moment `since` names: durations count back from the newest snapshot; a day starts at 00:00 UTC."""
-    if isinstance(since, datetime):
-        return since
-    if isinstance(since, date):
-        return datetime(since.year, since.month, since.day, tzinfo=UTC)
-    try:
-        return max(newest - since, _EPOCH)
-    except OverflowError:
-        return _EPOCH
 
 
 def describe_gap(older: datetime, newer: datetime) -> str:
@@ -625,9 +574,15 @@ def standard_queries(tasks: Sequence[str] = (), depth: int = 1000) -> list[Listi
 
 @dataclass(frozen=True)
 class Recorded:
+    """One listing `record` fetched, or why not (`failure`)."""
+
     query: ListingQuery
     rows: int = 0
-    error: str | None = None
+    failure: HubradarError | None = None
+
+    @property
+    def error(self) -> str | None:
+        return None if self.failure is None else str(self.failure)
 
 
 def record(queries: Sequence[ListingQuery], options: FetchOptions) -> list[Recorded]:
@@ -647,16 +602,17 @@ def record(queries: Sequence[ListingQuery], options: FetchOptions) -> list[Recor
         try:
             listing = get_listing(query, live, depth=query.limit, fallback=False)
         except (HubAuthError, HubRateLimited, OfflineError) as err:
-            results.append(Recorded(query, error=str(err)))
-            results += [Recorded(q, error="not attempted after the error above") for q in queries[i + 1 :]]
+            results.append(Recorded(query, failure=err))
+            results += [Recorded(q, failure=HubradarError("not attempted after the error above"))
+                        for q in queries[i + 1 :]]
             break
         except HubradarError as err:
-            results.append(Recorded(query, error=str(err)))
+            results.append(Recorded(query, failure=err))
             continue
-        if not listing.records and query.task and query.task not in PIPELINE_TAGS:
-            close = closest_tasks(query.task)
-            hint = f"; closest known pipeline tags: {', '.join(close)}" if close else ""
-            results.append(Recorded(query, error=f"--task {query.task!r} matches no models{hint}"))
+        try:
+            check_task(listing)
+        except UnknownTask as err:
+            results.append(Recorded(query, failure=err))
             continue
         results.append(Recorded(query, len(listing.records)))
     return results

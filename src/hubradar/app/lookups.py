@@ -1,103 +1,72 @@
-"""Single-model lookups (`model_info`) for models a listing does not reach, cached for a day.
+"""The lookups a use case needs, through the one pipeline (`fetch.lookups.look_up`) and the store's cache.
 
-A listing is the cheap way to read the Hub (1,000 models a request); a model outside it costs one
-request of its own. `lookup_models` asks for those few at a time, remembers each answer (a
-record, or "not on the Hub") in the store's `lookups` table, and never lets a rate limit or an
-outage cost the command: what could not be asked is reported, not raised.
+- `lookup_models`: whole records for models no listing reached (gaps' ids, `hubradar family`'s model).
+- `with_derivatives`: `childrenModelCount` for records (`--derivatives`, `--sort derivatives`,
+  `gaps --adoption derivatives`, a family tree's second level), with the notices the user sees.
+
+A fault in the cache costs the cache, never the answer (`store.cache.Cache`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
-from hubradar.app.listing import FetchOptions
-from hubradar.app.signals import LOOKUP_MAX_AGE, LOOKUP_WORKERS, budget_left
-from hubradar.core.errors import HubError
+from hubradar.app.options import FetchOptions
 from hubradar.core.record import ModelRecord
-from hubradar.fetch.client import LISTING_EXPAND, HubClient, env_offline
-from hubradar.store.db import Store, open_or_recover
+from hubradar.core.vocabulary import ADOPTION, check
+from hubradar.fetch.listings import LISTING_EXPAND
+from hubradar.fetch.lookups import LOOKUP_MAX_AGE, LOOKUP_WORKERS, Lookups, look_up
+from hubradar.store.cache import Cache
 
-_ANY_AGE = timedelta(days=365 * 100)
-EXPAND_KEY = ",".join(LISTING_EXPAND)
-
-
-@dataclass
-class Lookups:
-    """What the lookups found: a record per id asked, ids the Hub does not have, ids not asked."""
-
-    found: dict[str, ModelRecord] = field(default_factory=dict)
-    missing: set[str] = field(default_factory=set)
-    failed: set[str] = field(default_factory=set)
-    fetched: int = 0  # answers the Hub gave (a record or a 404)
-    cached: int = 0  # answers served from the store
-    failure: str | None = None  # why some could not be asked, for a notice
-    why: str | None = None  # the same in a few words, for a row: offline, Hub unreachable, ...
-
-
-def _from_cache(store: Store | None, ids: Iterable[str], max_age: timedelta, out: Lookups) -> list[str]:
-    """Fill `out` from the store; return the ids it has no answer for that is young enough."""
-    left = []
-    for model_id in ids:
-        hit, record = store.get_lookup(model_id, EXPAND_KEY, max_age) if store else (False, None)
-        if not hit:
-            left.append(model_id)
-            continue
-        out.cached += 1
-        if record is None:
-            out.missing.add(model_id)
-        else:
-            out.found[model_id] = record
-    return left
+DERIVATIVES_EXPAND = ("childrenModelCount",)
 
 
 def lookup_models(ids: Iterable[str], options: FetchOptions, *, online: bool = True,
                   max_age: timedelta = LOOKUP_MAX_AGE, workers: int = LOOKUP_WORKERS) -> Lookups:
-    """Look up each id: a fresh cached answer, else the Hub, else a cached answer of any age.
-
-    The Hub is not asked offline, when `online` is False (the listing itself could not be fetched),
-    or beyond the request budget shared with every other lookup (`signals.budget_left`). The ids
-    left without any cached answer end in `failed`, with the reason in `failure`; they are never
-    reported as missing from the Hub.
-    """
+    """Each id's whole record: a fresh cached answer, else the Hub, else a cached answer of any age."""
     wanted = list(dict.fromkeys(ids))
-    out = Lookups()
     if not wanted:
-        return out
-    store = open_or_recover(options.cache_dir, options.notify)
-    try:
-        left = wanted if options.refresh else _from_cache(store, wanted, max_age, out)
-        if left:
-            settings = options.settings()
-            if settings.offline or env_offline():
-                out.failure, out.why = "offline", "offline"
-            elif not online:
-                out.failure, out.why = "the Hub did not answer the listing", "Hub unreachable"
-            else:
-                ask = left[:budget_left(store)]
-                if len(ask) < len(left):
-                    out.failure = "the Hub allows about 500 requests per 5 minutes; run again in a few minutes"
-                    out.why = "request budget"
-                try:
-                    with options.progress(f"Looking up {len(ask):,} models on the Hub"):
-                        results, notice = HubClient(settings).model_infos(ask, LISTING_EXPAND, workers=workers)
-                except HubError as err:
-                    results, notice = {}, str(err)
-                out.fetched += len(results)
-                if notice:
-                    out.failure, out.why = notice, "Hub stopped answering"
-                for model_id, record in results.items():
-                    if record is None:
-                        out.missing.add(model_id)
-                    else:
-                        out.found[model_id] = record
-                if store is not None and results:
-                    store.put_lookups(EXPAND_KEY, results.items())
-            left = [i for i in left if i not in out.found and i not in out.missing]
-            left = _from_cache(store, left, _ANY_AGE, out)
-            out.failed.update(left)
-        return out
-    finally:
-        if store is not None:
-            store.close()
+        return Lookups()
+    with Cache(options.cache_dir, options.notify, busy_timeout=options.cache_wait) as cache:
+        return look_up(wanted, LISTING_EXPAND, options.hub, cache, refresh=options.refresh, online=online,
+                       max_age=max_age, workers=workers, progress=options.progress)
+
+
+def with_derivatives(records: Sequence[ModelRecord], options: FetchOptions, *, online: bool = True,
+                     workers: int = LOOKUP_WORKERS) -> list[ModelRecord]:
+    """The records with `children_count` filled in: from the lookup cache (a day), else the Hub.
+
+    Never raises for a lookup that fails: the Hub's 429 (or any error) stops the remaining lookups
+    with one notice, a model the Hub no longer has stays unknown, and so does everything beyond the
+    request budget. With `online` False (or offline) only the cache answers. `options.refresh` looks
+    everything up again.
+    """
+    ids = list(dict.fromkeys(r.id for r in records if r.children_count is None))
+    if not ids:
+        return list(records)
+    with Cache(options.cache_dir, options.notify, busy_timeout=options.cache_wait) as cache:
+        got = look_up(ids, DERIVATIVES_EXPAND, options.hub, cache, refresh=options.refresh, online=online,
+                      stale_ok=False, workers=workers, progress=options.progress,
+                      message="Looking up the derivatives of {n:,} models on the Hub")
+    notify = options.notify
+    if got.why in ("offline", "Hub unreachable"):
+        notify(f"derivatives unknown for {len(got.failed)} models: not looked up in the last day, "
+               "and the Hub is not being asked (offline or unreachable)")
+    else:
+        if got.cut:
+            notify(f"derivatives unknown for {got.cut} models: the Hub allows about 500 requests per 5 minutes "
+                   "and the recent lookups used that up; run again in a few minutes")
+        if got.why == "Hub stopped answering":
+            notify(f"derivatives: {got.failure}; the rest are shown as unknown")
+    counts = {mid: rec.children_count for mid, rec in got.found.items()} | dict.fromkeys(got.missing)
+    return [replace(r, children_count=counts[r.id]) if r.id in counts else r for r in records]
+
+
+def with_adoption(records: Sequence[ModelRecord], kind: str, options: FetchOptions) -> list[ModelRecord]:
+    """Records ready for `adoption_value(record, kind)`: derivatives need lookups, the rest came with the listing."""
+    check(kind, ADOPTION, "adoption kind")
+    if ADOPTION[kind].looked_up:
+        return with_derivatives(records, options)
+    return list(records)

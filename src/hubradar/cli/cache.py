@@ -9,9 +9,11 @@ import typer
 from hubradar.app.history import cache_summary, existing_store, prune
 from hubradar.cli.options import CacheDirOpt, FormatOpt, QuietOpt
 from hubradar.core.units import parse_duration
-from hubradar.render.text import Notifier, OutputFormat, emit
+from hubradar.render.notices import Notifier
+from hubradar.render.text import emit
 from hubradar.store.db import DB_NAME, default_cache_dir
 from hubradar.views.history import cache_view, pruned_message
+from hubradar.views.view import OutputFormat
 
 app = typer.Typer(
     name="cache",

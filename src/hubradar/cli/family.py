@@ -7,23 +7,14 @@ from typing import Annotated
 import typer
 
 from hubradar.app.family import model_tree
-from hubradar.cli.options import (
-    CacheDirOpt,
-    EndpointOpt,
-    FormatOpt,
-    MaxAgeOpt,
-    OfflineOpt,
-    QuietOpt,
-    RefreshOpt,
-    RetriesOpt,
-    TimeoutOpt,
-    TokenOpt,
-    fetch_options,
-)
+from hubradar.cli.options import FetchFlags, FormatOpt, QuietOpt, bundled
 from hubradar.core.errors import UsageError
-from hubradar.core.record import _ID_RE
-from hubradar.render.text import Notifier, OutputFormat, emit
-from hubradar.views.families import layout_of, tree_view
+from hubradar.core.record import hub_id_of, is_model_id, plain_name
+from hubradar.render.notices import Notifier
+from hubradar.render.text import emit
+from hubradar.views.families import layout_of
+from hubradar.views.tree import tree_view
+from hubradar.views.view import OutputFormat
 
 FAMILY_HELP = """The model tree of one model: its quantizations, finetunes, adapters and merges with their
 downloads and likes, the top re-uploads, and the totals (what the family really adds up to).
@@ -56,29 +47,23 @@ ExpandOpt = Annotated[
 ]
 
 
+@bundled
 def family(
     model: ModelArg,
     limit: ChildrenOpt = 10,
     depth: CountedOpt = 1000,
     expand: ExpandOpt = 5,
     fmt: FormatOpt = OutputFormat.table,
-    max_age: MaxAgeOpt = "1h",
-    refresh: RefreshOpt = False,
-    offline: OfflineOpt = False,
-    cache_dir: CacheDirOpt = None,
-    token: TokenOpt = None,
-    endpoint: EndpointOpt = None,
-    timeout: TimeoutOpt = 10.0,
-    retries: RetriesOpt = 3,
+    fetch: FetchFlags = FetchFlags(),
     quiet: QuietOpt = False,
 ) -> None:
-    model = model.strip().removeprefix("https://huggingface.co/").strip("/")
-    if not _ID_RE.fullmatch(model):
-        raise UsageError(f"{model!r} is not a model id; use ORG/NAME, e.g. Qwen/Qwen3.8-27B")
-    options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, retries=retries, notify=Notifier(quiet),
-                            spinner=fmt is OutputFormat.table)
-    tree = model_tree(model, options, per_relation=limit, depth=depth, expand=expand)
+    notify = Notifier(quiet)
+    name = plain_name(model)
+    model_id = hub_id_of(model) or (name if is_model_id(name) else None)
+    if model_id is None:
+        raise UsageError(f"{model.strip()!r} is not a model id; use ORG/NAME, e.g. Qwen/Qwen3.8-27B")
+    options = fetch.options(notify, spinner=fmt is OutputFormat.table)
+    tree = model_tree(model_id, options, per_relation=limit, depth=depth, expand=expand)
     emit(tree_view(tree, layout_of(fmt)), fmt)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,28 +9,13 @@ import typer
 
 from hubradar.analysis.scores import read_scores
 from hubradar.app.gaps import find_gaps, gaps_scatter, gaps_view
-from hubradar.cli.options import (
-    OUTPUT,
-    CacheDirOpt,
-    EndpointOpt,
-    FormatOpt,
-    IncludeUnknownOpt,
-    MaxAgeOpt,
-    MaxParamsOpt,
-    MinParamsOpt,
-    OfflineOpt,
-    QuietOpt,
-    RefreshOpt,
-    SizeOpt,
-    TaskOpt,
-    TimeoutOpt,
-    TokenOpt,
-    fetch_options,
-    size_filter,
-)
+from hubradar.cli.options import OUTPUT, AdoptionChoice, FetchFlags, FormatOpt, QuietOpt, SizeFlags, TaskOpt, bundled
 from hubradar.core.errors import UsageError
+from hubradar.render.notices import Notifier
 from hubradar.render.scatter import to_plain, to_rich
-from hubradar.render.text import Notifier, OutputFormat, emit, make_console
+from hubradar.render.terminal import make_console
+from hubradar.render.text import emit
+from hubradar.views.view import OutputFormat
 
 SCORES = "Scores"
 
@@ -67,12 +51,6 @@ ScoreColOpt = Annotated[
 ]
 
 
-class AdoptionChoice(StrEnum):
-    downloads = "downloads"
-    derivatives = "derivatives"
-    providers = "providers"
-
-
 AdoptionOpt = Annotated[
     AdoptionChoice,
     typer.Option("--adoption", case_sensitive=False, rich_help_panel=SCORES,
@@ -86,37 +64,26 @@ PlotOpt = Annotated[
 ]
 
 
+@bundled
 def gaps(
     scores: ScoresOpt,
     model_col: ModelColOpt = None,
     score_col: ScoreColOpt = None,
     task: TaskOpt = None,
-    size: SizeOpt = None,
-    min_params: MinParamsOpt = None,
-    max_params: MaxParamsOpt = None,
-    include_unknown: IncludeUnknownOpt = False,
+    sizes: SizeFlags = SizeFlags(),
     adoption: AdoptionOpt = AdoptionChoice.downloads,
     plot: PlotOpt = False,
     fmt: FormatOpt = OutputFormat.table,
-    max_age: MaxAgeOpt = "1h",
-    refresh: RefreshOpt = False,
-    offline: OfflineOpt = False,
-    cache_dir: CacheDirOpt = None,
-    token: TokenOpt = None,
-    endpoint: EndpointOpt = None,
-    timeout: TimeoutOpt = 10.0,
+    fetch: FetchFlags = FetchFlags(),
     quiet: QuietOpt = False,
 ) -> None:
     if plot and fmt in (OutputFormat.json, OutputFormat.csv):
         raise UsageError(f"--plot draws for people: use it with the table or --format md, not {fmt.value}")
     notify = Notifier(quiet)
-    sizes = size_filter(size=size, min_params=min_params, max_params=max_params,
-                        include_unknown=include_unknown, notify=notify)
     sheet = read_scores(scores, model_col=model_col, score_col=score_col)
     notify(sheet.describe())
-    options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, notify=notify)
-    report = find_gaps(sheet, options, task=task, adoption=adoption.value, sizes=sizes)
+    options = fetch.options(notify, spinner=fmt is OutputFormat.table)
+    report = find_gaps(sheet, options, task=task, adoption=adoption.value, sizes=sizes.filter(notify))
     for notice in report.notices:
         notify(notice)
     if report.unmatched and fmt is OutputFormat.csv:

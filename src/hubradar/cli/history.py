@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,47 +11,28 @@ import typer
 
 from hubradar.app.history import (
     HOW_TO_RECORD,
-    Group,
     existing_store,
     export_lines,
     listing_name,
     model_series,
     movers,
-    parse_moment,
     parse_query_spec,
-    parse_since,
     read_import,
     record,
     save_import,
     standard_queries,
 )
-from hubradar.cli.options import (
-    CacheDirOpt,
-    EndpointOpt,
-    FormatOpt,
-    QuietOpt,
-    TaskOpt,
-    TimeoutOpt,
-    TokenOpt,
-    fetch_options,
-)
+from hubradar.cli.options import CacheDirOpt, FormatOpt, HistoryGroup, HistorySort, HubFlags, QuietOpt, TaskOpt, bundled
 from hubradar.core.errors import HubradarError, StoreError
 from hubradar.core.query import ListingQuery
-from hubradar.render.text import Notifier, OutputFormat, emit
+from hubradar.core.time import parse_moment, parse_since
+from hubradar.render.notices import Notifier
+from hubradar.render.text import emit
 from hubradar.store.db import Store, open_or_recover
 from hubradar.views.history import movers_view, series_plot, series_view, when
+from hubradar.views.view import OutputFormat
 
 HISTORY = "History"
-
-
-class HistorySort(StrEnum):
-    downloads = "downloads"
-    trending = "trending"
-    likes = "likes"
-
-
-class GroupChoice(StrEnum):
-    family = "family"
 
 
 HistorySortOpt = Annotated[
@@ -66,7 +46,7 @@ SinceOpt = Annotated[
                  rich_help_panel=HISTORY),
 ]
 GroupOpt = Annotated[
-    GroupChoice | None,
+    HistoryGroup | None,
     typer.Option("--group", case_sensitive=False, rich_help_panel=HISTORY,
                  help="family: count quantizations and mirrors with the model they carry."),
 ]
@@ -80,10 +60,6 @@ QuerySpecOpt = Annotated[
     typer.Option("--query", rich_help_panel=HISTORY,
                  help="The listing: a sort, then key=value filters ('downloads', 'trending task=text-generation')."),
 ]
-
-
-def _group(choice: GroupChoice | None) -> Group | None:
-    return "family" if choice is GroupChoice.family else None
 
 
 def _reader(cache_dir: Path | None, notify: Notifier) -> Store:
@@ -141,7 +117,7 @@ def movers_cmd(
     moment = parse_since(since)
     query = ListingQuery(sort=sort.value, task=task)
     with _reader(cache_dir, notify) as store:
-        result = movers(store, query, moment, _group(group))
+        result = movers(store, query, moment, group.value if group else None)
     if not result.near:
         notify(f"no snapshot near --since {since} ({when(result.asked)} UTC); "
                f"compared with the nearest, {when(result.older.fetched_at)} UTC")
@@ -183,7 +159,7 @@ def history_cmd(
     moment = parse_since(since) if since is not None else None
     query = ListingQuery(sort=sort.value, task=task)
     with _reader(cache_dir, notify) as store:
-        series = model_series(store, query, model.strip(), group=_group(group), since=moment)
+        series = model_series(store, query, model.strip(), group=group.value if group else None, since=moment)
     if series.derived:
         _say_derived(query, notify)
     emit(series_view(series, fmt, limit), fmt)
@@ -295,25 +271,22 @@ Examples:
 """
 
 
+@bundled
 def record_cmd(
     task: Annotated[list[str] | None, typer.Option("--task", "-t", help="Also record this task's listings "
                                                    "(repeat for more).", rich_help_panel=HISTORY)] = None,
     depth: Annotated[int, typer.Option("--depth", min=1, max=100_000, help="Models per listing.",
                                        rich_help_panel=HISTORY)] = 1000,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what was recorded.")] = False,
-    cache_dir: CacheDirOpt = None,
-    token: TokenOpt = None,
-    endpoint: EndpointOpt = None,
-    timeout: TimeoutOpt = 10.0,
+    hub: HubFlags = HubFlags(),
 ) -> None:
     notify = Notifier(quiet=not verbose)
-    options = fetch_options(max_age="0", refresh=True, offline=False, cache_dir=cache_dir, token=token,
-                            endpoint=endpoint, timeout=timeout, notify=notify)
+    options = hub.options(notify)
     results = record(standard_queries(task or (), depth), options)
-    failed = [r for r in results if r.error]
+    failed = [r for r in results if r.failure]
     for result in results:
-        if result.error:
-            notify.error(f"{listing_name(result.query)}: {result.error}")
+        if result.failure:
+            notify.error(f"{listing_name(result.query)}: {result.failure.for_cli()}")
         else:
             notify(f"recorded {result.rows} models of {listing_name(result.query)}")
     if failed:

@@ -2,51 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from functools import partial
-from pathlib import Path
-
-from hubradar.analysis.sizes import SizeFilter, filter_depth, scan_notice
-from hubradar.app.listing import Listing, get_listing
-from hubradar.app.signals import DEFAULT_DEPTH, SIGNALS, SignalRequest, apply_signals, hub_answered, with_derivatives
+from hubradar.app.listing import GROUP_DEPTH, grouped, ranked
 from hubradar.cli.options import (
     AuthorOpt,
-    CacheDirOpt,
     DepthOpt,
     DerivativesOpt,
-    EndpointOpt,
+    FetchFlags,
     FormatOpt,
-    GroupChoice,
     GroupOpt,
-    IncludeUnknownOpt,
     LibraryOpt,
     LimitOpt,
-    MaxAgeOpt,
-    MaxParamsOpt,
-    MinParamsOpt,
-    OfflineOpt,
     QuietOpt,
-    RefreshOpt,
-    RetriesOpt,
     SearchOpt,
     ServedOpt,
-    SizeOpt,
+    SizeFlags,
     TaskOpt,
-    TimeoutOpt,
-    TokenOpt,
-    TopSortChoice,
+    TopSort,
     TopSortOpt,
-    fetch_options,
-    size_filter,
+    bundled,
 )
 from hubradar.core.errors import UsageError
-from hubradar.core.query import ListingQuery
-from hubradar.core.tasks import PIPELINE_TAGS, closest_tasks
-from hubradar.render.text import Notifier, OutputFormat, emit
-from hubradar.views.listing import listing_view, sized_listing
-
-GROUP_DEPTH = 1000  # --group: families are computed from this many models of the listing
-SIGNAL_DEPTH_MAX = 1000  # --sort providers|derivatives: one lookup per model, within the Hub's budget
+from hubradar.core.query import SIGNAL_DEPTH, SIGNAL_DEPTH_MAX, ListingQuery, SignalRequest
+from hubradar.core.sizes import SizeFilter
+from hubradar.core.vocabulary import SORTS
+from hubradar.render.notices import Notifier
+from hubradar.render.text import emit
+from hubradar.views.listing import listing_view
+from hubradar.views.view import OutputFormat
 
 TRENDING_HELP = """Models rising now, by the Hub's trending score.
 
@@ -71,172 +53,86 @@ Examples:
 """
 
 
-def check_task(listing: Listing) -> None:
-    """An empty listing for a task the Hub does not know is a typo: say so, with the closest tags."""
-    task = listing.query.task
-    if not listing.records and task and task not in PIPELINE_TAGS:
-        suggestions = closest_tasks(task)
-        hint = f"; closest known pipeline tags: {', '.join(suggestions)}" if suggestions else ""
-        raise UsageError(f"--task {task!r} matches no models{hint}")
-
-
-def run_listing(
-    query: ListingQuery,
-    *,
-    fmt: OutputFormat,
-    notify: Notifier,
-    title: str,
-    max_age: str,
-    refresh: bool,
-    offline: bool,
-    cache_dir: Path | None,
-    token: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int | None = None,
-    signals: SignalRequest | None = None,
-    sizes: SizeFilter | None = None,
-    group: GroupChoice | None = None,
-    depth: int = GROUP_DEPTH,
-) -> Listing:
-    """Fetch (or serve from cache) a listing and print it, or its groups; shared by `trending` and `top`.
-
-    A size filter looks deeper than the rows shown (`filter_depth`) and cuts to --limit after.
-    `--group` groups the top `depth` models of the listing instead (see docs/lineage.md); with
-    --derivatives, the members of the groups shown are looked up and summed per group.
-    """
-    options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, retries=retries, notify=notify,
-                            spinner=fmt is OutputFormat.table)
+def show(query: ListingQuery, *, fmt: OutputFormat, notify: Notifier, fetch: FetchFlags, title: str,
+         signals: SignalRequest, sizes: SizeFilter | None, group: str | None, depth: int | None) -> None:
+    """Answer a listing (`app.listing`) and print it, or its groups; shared by `trending` and `top`."""
+    options = fetch.options(notify, spinner=fmt is OutputFormat.table)
     if group is not None:
-        listing = get_listing(query, options, depth=depth)
-        check_task(listing)
-        if query.sort == "all-time":
-            notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
-        from hubradar.views.families import listing_group_view  # lineage, families, trees: only for --group
+        from hubradar.views.families import group_view  # lineage, families: only for --group
 
-        look_up = None
-        if signals is not None and signals.derivatives:
-            look_up = partial(with_derivatives, options=options, online=hub_answered(listing, options))
-        view = listing_group_view(listing, group.value, depth=depth, fmt=fmt, title=title, sizes=sizes,
-                                  derivatives=look_up)
-        if signals is not None:
-            view.meta["query"].update(signals.describe())
-        emit(view, fmt)
-        return listing
-    listing = get_listing(query, options, depth=filter_depth(query.limit) if sizes else 0)
-    check_task(listing)
-    if query.sort == "all-time":
-        notify("the Hub cannot sort by all-time downloads: ranked the top 1,000 by 30-day downloads instead")
-    kept = None
-    if sizes is not None:  # the first --limit (or --depth) models of the size asked for, in the Hub's order
-        kept = sized_listing(listing, sizes)
-        notify(scan_notice(kept, query.sort))
-        listing = replace(listing, records=[row.record for row in kept.rows])
-    signals = signals or SignalRequest(limit=query.limit)
-    listing = apply_signals(listing, signals, options)
-    view = listing_view(listing, title, signals=signals.shown, sized=kept)
-    view.meta["query"].update(signals.describe())
+        answer = grouped(query, options, by=group, depth=depth or GROUP_DEPTH, sizes=sizes,
+                         derivatives=signals.derivatives)
+        view = group_view(answer, fmt=fmt, title=title)
+        view.meta["query"].update(signals.describe())
+    else:
+        result = ranked(query, options, signals=signals, sizes=sizes)
+        view = listing_view(result.listing, title, signals=signals.shown, sized=result.sized)
+        view.meta["query"].update(signals.describe())
     emit(view, fmt)
-    return listing
 
 
-def _check_group(group: GroupChoice | None, signal: str | None = None) -> None:
-    """`--group` ranks groups by summed downloads, likes or trending scores, not by a signal sort.
-
-    (`--derivatives` is fine: it adds the members' summed derivatives to each group shown.)
-    """
-    if group is not None and signal is not None:
-        raise UsageError(f"--group ranks groups by downloads, likes, trending or all-time, not --sort {signal}")
-
-
+@bundled
 def trending(
     task: TaskOpt = None,
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
     served: ServedOpt = False,
-    size: SizeOpt = None,
-    min_params: MinParamsOpt = None,
-    max_params: MaxParamsOpt = None,
-    include_unknown: IncludeUnknownOpt = False,
+    sizes: SizeFlags = SizeFlags(),
     limit: LimitOpt = 20,
     group: GroupOpt = None,
     depth: DepthOpt = None,
     derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
-    max_age: MaxAgeOpt = "1h",
-    refresh: RefreshOpt = False,
-    offline: OfflineOpt = False,
-    cache_dir: CacheDirOpt = None,
-    token: TokenOpt = None,
-    endpoint: EndpointOpt = None,
-    timeout: TimeoutOpt = 10.0,
-    retries: RetriesOpt = 3,
+    fetch: FetchFlags = FetchFlags(),
     quiet: QuietOpt = False,
 ) -> None:
     notify = Notifier(quiet)
-    sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
-                        notify=notify)
-    _check_group(group)
+    size_filter = sizes.filter(notify)
     if depth is not None and group is None:
         raise UsageError("--depth applies to trending only with --group")
     query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit,
                          inference_provider="all" if served else None)
-    run_listing(query, fmt=fmt, notify=notify, title="Trending on the Hub", max_age=max_age,
-                refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout, retries=retries, signals=SignalRequest(derivatives=derivatives, limit=limit),
-                sizes=sizes, group=group, depth=depth or GROUP_DEPTH)
+    show(query, fmt=fmt, notify=notify, fetch=fetch, title=SORTS["trending"].title,
+         signals=SignalRequest(derivatives=derivatives, limit=limit), sizes=size_filter,
+         group=group.value if group else None, depth=depth)
 
 
+@bundled
 def top(
-    sort: TopSortOpt = TopSortChoice.downloads,
+    sort: TopSortOpt = TopSort.downloads,  # type: ignore[attr-defined]
     task: TaskOpt = None,
     author: AuthorOpt = None,
     search: SearchOpt = None,
     library: LibraryOpt = None,
     served: ServedOpt = False,
-    size: SizeOpt = None,
-    min_params: MinParamsOpt = None,
-    max_params: MaxParamsOpt = None,
-    include_unknown: IncludeUnknownOpt = False,
+    sizes: SizeFlags = SizeFlags(),
     limit: LimitOpt = 20,
     group: GroupOpt = None,
     depth: DepthOpt = None,
     derivatives: DerivativesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
-    max_age: MaxAgeOpt = "1h",
-    refresh: RefreshOpt = False,
-    offline: OfflineOpt = False,
-    cache_dir: CacheDirOpt = None,
-    token: TokenOpt = None,
-    endpoint: EndpointOpt = None,
-    timeout: TimeoutOpt = 10.0,
-    retries: RetriesOpt = 3,
+    fetch: FetchFlags = FetchFlags(),
     quiet: QuietOpt = False,
 ) -> None:
     notify = Notifier(quiet)
-    sizes = size_filter(size=size, min_params=min_params, max_params=max_params, include_unknown=include_unknown,
-                        notify=notify)
-    signal = sort.value if sort.value in SIGNALS else None  # ranked here over the top --depth by downloads
-    _check_group(group, signal)
+    size_filter = sizes.filter(notify)
+    spec = SORTS[sort.value]
+    signal = spec.name if spec.signal else None  # ranked here over the top --depth by downloads
+    if group is not None and signal is not None:
+        # --derivatives is fine with --group: it adds the members' summed derivatives to each group shown.
+        raise UsageError(f"--group ranks groups by downloads, likes, trending or all-time, not --sort {signal}")
     if depth is not None and signal is None and group is None:
         raise UsageError("--depth applies only with --group or --sort providers|derivatives")
     if signal is not None and depth is not None and depth > SIGNAL_DEPTH_MAX:
         raise UsageError(f"--depth with --sort {signal}: at most {SIGNAL_DEPTH_MAX:,} (one lookup per model)")
-    rank_depth = max(depth or DEFAULT_DEPTH, limit)
-    query = ListingQuery(sort="downloads" if signal else sort.value, task=task, author=author, search=search,
-                         library=library, limit=rank_depth if signal else limit,
+    rank_depth = max(depth or SIGNAL_DEPTH, limit)
+    query = ListingQuery(sort="downloads" if signal else spec.name, task=task, author=author,
+                         search=search, library=library, limit=rank_depth if signal else limit,
                          inference_provider="all" if served else None)
-    titles = {"downloads": "Most downloaded (30 days)", "likes": "Most liked", "trending": "Trending on the Hub",
-              "all-time": "Most downloaded (all time)",
-              "providers": f"Most served (live inference providers, top {rank_depth} by downloads)",
-              "derivatives": f"Most built on (derivative models, top {rank_depth} by downloads)"}
-    run_listing(query, fmt=fmt, notify=notify, title=titles[sort.value], max_age=max_age,
-                refresh=refresh, offline=offline, cache_dir=cache_dir, token=token, endpoint=endpoint,
-                timeout=timeout, retries=retries,
-                signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth),
-                sizes=sizes, group=group, depth=depth or GROUP_DEPTH)
+    show(query, fmt=fmt, notify=notify, fetch=fetch, title=spec.title.format(depth=rank_depth),
+         signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth),
+         sizes=size_filter, group=group.value if group else None, depth=depth)
 
 
 trending.__doc__ = TRENDING_HELP

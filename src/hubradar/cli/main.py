@@ -163,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except HubradarError as err:
         if _debug():
             raise
-        _say(str(err))
+        _say(err.for_cli())
         code = err.exit_code
     except typer.Abort:
         _say("aborted")

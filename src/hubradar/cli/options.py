@@ -1,27 +1,50 @@
-"""Options shared by several commands, as `Annotated` aliases, and what they build.
+"""Options shared by several commands: `Annotated` aliases, and the flag bundles they make up.
 
-Each command declares the options it takes with these aliases, so a flag is spelled, documented
-and validated in one place.
+Each command declares its own options with these aliases, so a flag is spelled, documented and
+validated in one place. Options that always travel together are a bundle: a dataclass whose
+fields are the aliases (`FetchFlags`, `HubFlags`, `SizeFlags`). A command takes a bundle as one
+parameter, `fetch: FetchFlags`, and `@bundled` gives Typer its options and the command the filled
+dataclass, as sqlite-utils' `output_options` decorator does for click. The choices are derived from
+the library's vocabulary (`core.vocabulary`), as the hf CLI derives its enums from `Literal`s.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from hubradar.analysis.sizes import SizeBand, SizeFilter
-from hubradar.app.listing import FetchOptions
-from hubradar.app.signals import SIGNALS
-from hubradar.core.units import parse_duration
-from hubradar.render.text import Notifier, OutputFormat
+from hubradar.app.options import FetchOptions, fetch_options
+from hubradar.core.progress import no_progress
+from hubradar.core.sizes import SizeBand, SizeFilter
+from hubradar.core.vocabulary import ADOPTION_KINDS, GROUPS, HISTORY_GROUPS, HISTORY_SORTS, TOP_SORTS
+from hubradar.render.notices import Notifier
+from hubradar.views.view import OutputFormat
 
 FETCH = "Fetching and cache"
 FILTERS = "Filters"
 SIZES = "Sizes"
 OUTPUT = "Output"
+
+
+def choices(name: str, values: Iterable[str]) -> type[StrEnum]:
+    """A CLI enum of the library's names (`all-time` becomes the member `all_time`)."""
+    return StrEnum(name, [(value.replace("-", "_"), value) for value in values])  # type: ignore[return-value]
+
+
+TopSort = choices("TopSort", TOP_SORTS)
+HistorySort = choices("HistorySort", HISTORY_SORTS)
+GroupChoice = choices("GroupChoice", GROUPS)
+HistoryGroup = choices("HistoryGroup", HISTORY_GROUPS)
+AdoptionChoice = choices("AdoptionChoice", ADOPTION_KINDS)
 
 
 def complete_task(incomplete: str) -> list[str]:
@@ -31,56 +54,13 @@ def complete_task(incomplete: str) -> list[str]:
     return [tag for tag in PIPELINE_TAGS if tag.startswith(incomplete)]
 
 
-class SortChoice(StrEnum):
-    downloads = "downloads"
-    likes = "likes"
-    trending = "trending"
-    all_time = "all-time"
-
-
-class GroupChoice(StrEnum):
-    family = "family"
-    author = "author"
-    series = "series"
-
-
-SortOpt = Annotated[
-    SortChoice,
-    typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
-                 help="downloads (30 days), likes, trending, or all-time downloads."),
-]
-
-
-# `top`'s sorts: the Hub's (SortChoice), plus the signals it ranks over the top --depth by downloads.
-TopSortChoice = StrEnum("TopSortChoice", [(c.name, c.value) for c in SortChoice] + [(s, s) for s in SIGNALS])
-
-
-TopSortOpt = Annotated[
-    TopSortChoice,
-    typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
-                 help="downloads (30 days), likes, trending, all-time downloads, or providers (live inference "
-                      "providers) / derivatives (models built on it) among the top --depth by downloads."),
-]
-DepthOpt = Annotated[
-    int | None,
-    typer.Option("--depth", min=1, max=100_000, rich_help_panel=OUTPUT, show_default=False,
-                 help="How many of the listing's models to work from: with --group (default 1,000; deeper finds "
-                      "more re-uploads) or --sort providers|derivatives (default 100, at most 1,000)."),
-]
-ServedOpt = Annotated[
-    bool, typer.Option("--served", help="Only models served by at least one live inference provider.",
-                       rich_help_panel=FILTERS)
-]
-DerivativesOpt = Annotated[
-    bool,
-    typer.Option("--derivatives", rich_help_panel=OUTPUT,
-                 help="Add a derivatives column: models built on each one (one Hub request per model, cached a "
-                      "day); with --group, summed over each group's members."),
-]
 FormatOpt = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="table for people; json, csv or md for pipes.",
                  case_sensitive=False, rich_help_panel=OUTPUT),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No notices on stderr (errors are still shown).", rich_help_panel=OUTPUT)
 ]
 LimitOpt = Annotated[
     int, typer.Option("--limit", "-n", min=1, max=100_000, help="How many models to show.", rich_help_panel=OUTPUT)
@@ -106,26 +86,40 @@ LibraryOpt = Annotated[
     typer.Option("--library", help="Only models of this library (transformers, gguf, mlx, ...).",
                  rich_help_panel=FILTERS),
 ]
-SizeOpt = Annotated[
-    SizeBand | None,
-    typer.Option("--size", case_sensitive=False, rich_help_panel=SIZES,
-                 help="Size band: tiny (under 1B), small (1–9B), medium (10–99B), large (100B and over)."),
+ServedOpt = Annotated[
+    bool, typer.Option("--served", help="Only models served by at least one live inference provider.",
+                       rich_help_panel=FILTERS)
 ]
-MinParamsOpt = Annotated[
-    str | None,
-    typer.Option("--min-params", metavar="SIZE", rich_help_panel=SIZES,
-                 help="At least this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+TopSortOpt = Annotated[
+    TopSort,
+    typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
+                 help="downloads (30 days), likes, trending, all-time downloads, or providers (live inference "
+                      "providers) / derivatives (models built on it) among the top --depth by downloads."),
 ]
-MaxParamsOpt = Annotated[
-    str | None,
-    typer.Option("--max-params", metavar="SIZE", rich_help_panel=SIZES,
-                 help="At most this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+DepthOpt = Annotated[
+    int | None,
+    typer.Option("--depth", min=1, max=100_000, rich_help_panel=OUTPUT, show_default=False,
+                 help="How many of the listing's models to work from: with --group (default 1,000; deeper finds "
+                      "more re-uploads) or --sort providers|derivatives (default 100, at most 1,000)."),
 ]
-IncludeUnknownOpt = Annotated[
+DerivativesOpt = Annotated[
     bool,
-    typer.Option("--include-unknown", rich_help_panel=SIZES,
-                 help="Keep models of unknown size when filtering by size (left out by default)."),
+    typer.Option("--derivatives", rich_help_panel=OUTPUT,
+                 help="Add a derivatives column: models built on each one (one Hub request per model, cached a "
+                      "day); with --group, summed over each group's members."),
 ]
+GroupOpt = Annotated[
+    GroupChoice | None,
+    typer.Option("--group", "-g", case_sensitive=False, rich_help_panel=OUTPUT,
+                 help="One row per family (a base and its re-uploads), author, or name series; see docs/lineage.md."),
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", envvar="HUBRADAR_CACHE_DIR", help="Where the SQLite cache lives.",
+                 rich_help_panel=FETCH, show_envvar=True),
+]
+
+
 MaxAgeOpt = Annotated[
     str,
     typer.Option("--max-age", help="Serve a cached listing younger than this (30m, 2h, 0 = always fetch).",
@@ -138,11 +132,6 @@ OfflineOpt = Annotated[
     bool,
     typer.Option("--offline", help="Never touch the network: cache, else the bundled snapshot.",
                  rich_help_panel=FETCH),
-]
-CacheDirOpt = Annotated[
-    Path | None,
-    typer.Option("--cache-dir", envvar="HUBRADAR_CACHE_DIR", help="Where the SQLite cache lives.",
-                 rich_help_panel=FETCH, show_envvar=True),
 ]
 TokenOpt = Annotated[
     str | None,
@@ -164,60 +153,118 @@ RetriesOpt = Annotated[
     typer.Option("--retries", min=0, max=20, rich_help_panel=FETCH,
                  help="Retries after a 429, 5xx, timeout or dropped connection (within 20 s; then the cache answers)."),
 ]
-GroupOpt = Annotated[
-    GroupChoice | None,
-    typer.Option("--group", "-g", case_sensitive=False, rich_help_panel=OUTPUT,
-                 help="One row per family (a base and its re-uploads), author, or name series; see docs/lineage.md."),
-]
-QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No notices on stderr (errors are still shown).", rich_help_panel=OUTPUT)
-]
 
 
-def fetch_options(
-    *,
-    max_age: str,
-    refresh: bool,
-    offline: bool,
-    cache_dir: Path | None,
-    token: str | None,
-    endpoint: str | None,
-    timeout: float,
-    notify: Notifier,
-    retries: int | None = None,
-    spinner: bool = False,
-) -> FetchOptions:
-    """Turn the shared fetch flags into `FetchOptions` (validating --max-age).
+@dataclass(frozen=True)
+class HubFlags:
+    """How to reach the Hub, for commands that always fetch (`record`, `crawl`)."""
 
-    `spinner=True` shows one on stderr while fetching (only when stderr is a terminal); pass it for
-    table output only, never for json/csv/md.
-    """
-    from hubradar.fetch.client import HubSettings
-    from hubradar.render.progress import no_progress
+    cache_dir: CacheDirOpt = None
+    token: TokenOpt = None
+    endpoint: EndpointOpt = None
+    timeout: TimeoutOpt = 10.0
+    retries: RetriesOpt = 3
+
+    def options(self, notify: Notifier, *, spinner: bool = False) -> FetchOptions:
+        """Options that fetch every time (no cached answer, no fallback to old data)."""
+        return _options(self, notify, spinner=spinner, max_age="0", refresh=True, offline=False)
+
+
+@dataclass(frozen=True)
+class FetchFlags:
+    """The fetch flags of every command answered from listings: the cache's age, refresh, offline, the Hub."""
+
+    max_age: MaxAgeOpt = "1h"
+    refresh: RefreshOpt = False
+    offline: OfflineOpt = False
+    cache_dir: CacheDirOpt = None
+    token: TokenOpt = None
+    endpoint: EndpointOpt = None
+    timeout: TimeoutOpt = 10.0
+    retries: RetriesOpt = 3
+
+    def options(self, notify: Notifier, *, spinner: bool = False) -> FetchOptions:
+        """`FetchOptions` for these flags; `spinner` shows one on stderr while waiting (a terminal only).
+
+        Pass `spinner` for table output only, never for json/csv/md.
+        """
+        return _options(self, notify, spinner=spinner, max_age=self.max_age, refresh=self.refresh,
+                        offline=self.offline)
+
+
+def _options(flags: HubFlags | FetchFlags, notify: Notifier, *, spinner: bool, max_age: str, refresh: bool,
+             offline: bool) -> FetchOptions:
     from hubradar.render.progress import spinner as show_spinner
 
-    return FetchOptions(
-        max_age=parse_duration(max_age, "--max-age"),
-        refresh=refresh,
-        offline=offline,
-        cache_dir=cache_dir,
-        hub=HubSettings.from_env(endpoint=endpoint, token=token, timeout=timeout, retries=retries, offline=offline),
-        notify=notify,
-        progress=show_spinner if spinner and not notify.quiet else no_progress,
-    )
+    return fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=flags.cache_dir,
+                         token=flags.token, endpoint=flags.endpoint, timeout=flags.timeout, retries=flags.retries,
+                         notify=notify, progress=show_spinner if spinner and not notify.quiet else no_progress)
 
 
-def size_filter(
-    *,
-    size: SizeBand | None,
-    min_params: str | None,
-    max_params: str | None,
-    include_unknown: bool,
-    notify: Notifier,
-) -> SizeFilter | None:
-    """Turn the size flags into a `SizeFilter` (UsageError on bad sizes), None when none is given."""
-    flt = SizeFilter.build(size=size, min_params=min_params, max_params=max_params,
-                           include_unknown=include_unknown)
-    if flt is None and include_unknown:
-        notify("--include-unknown does nothing without --size, --min-params or --max-params")
-    return flt
+@dataclass(frozen=True)
+class SizeFlags:
+    """Which model sizes to keep."""
+
+    size: Annotated[
+        SizeBand | None,
+        typer.Option("--size", case_sensitive=False, rich_help_panel=SIZES,
+                     help="Size band: tiny (under 1B), small (1–9B), medium (10–99B), large (100B and over)."),
+    ] = None
+    min_params: Annotated[
+        str | None,
+        typer.Option("--min-params", metavar="SIZE", rich_help_panel=SIZES,
+                     help="At least this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+    ] = None
+    max_params: Annotated[
+        str | None,
+        typer.Option("--max-params", metavar="SIZE", rich_help_panel=SIZES,
+                     help="At most this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+    ] = None
+    include_unknown: Annotated[
+        bool,
+        typer.Option("--include-unknown", rich_help_panel=SIZES,
+                     help="Keep models of unknown size when filtering by size (left out by default)."),
+    ] = False
+
+    def filter(self, notify: Notifier) -> SizeFilter | None:
+        """The `SizeFilter` these flags ask for (UsageError on bad sizes), None when none is given."""
+        flt = SizeFilter.build(size=self.size, min_params=self.min_params, max_params=self.max_params,
+                               include_unknown=self.include_unknown)
+        if flt is None and self.include_unknown:
+            notify("--include-unknown does nothing without --size, --min-params or --max-params")
+        return flt
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def bundled(command: F) -> F:
+    """Give Typer the options of each flag bundle a command takes, and the command the filled bundle.
+
+    A parameter annotated with a bundle dataclass becomes that dataclass's fields, in place, each a
+    keyword option with its own `Annotated` declaration; the call gathers them back into the bundle.
+    """
+    hints = typing.get_type_hints(command, include_extras=True)
+    bundles = {name: hint for name, hint in hints.items() if dataclasses.is_dataclass(hint)}
+    params: list[inspect.Parameter] = []
+    annotations: dict[str, Any] = {}
+    for name, parameter in inspect.signature(command).parameters.items():
+        bundle = bundles.get(name)
+        fields = dataclasses.fields(bundle) if bundle is not None else ()  # type: ignore[arg-type]
+        field_hints = typing.get_type_hints(bundle, include_extras=True) if bundle is not None else {}
+        for field in fields or [None]:
+            key, hint, default = ((name, hints.get(name, parameter.annotation), parameter.default) if field is None
+                                  else (field.name, field_hints[field.name], field.default))
+            params.append(inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=hint, default=default))
+            annotations[key] = hint
+
+    @functools.wraps(command)
+    def run(**values: Any) -> Any:
+        for name, bundle in bundles.items():
+            values[name] = bundle(**{f.name: values.pop(f.name) for f in dataclasses.fields(bundle)})
+        return command(**values)
+
+    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    run.__annotations__ = annotations
+    del run.__wrapped__  # Typer must read the signature above, not the command's own
+    return run  # type: ignore[return-value]

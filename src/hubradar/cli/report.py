@@ -12,28 +12,14 @@ import typer
 from hubradar.analysis.scores import read_scores
 from hubradar.app.gaps import find_gaps
 from hubradar.app.history import existing_store
-from hubradar.app.listing import get_listing
+from hubradar.app.listing import check_task, get_listing
 from hubradar.cli.gaps import SCORES, ModelColOpt, ScoreColOpt
-from hubradar.cli.listing import check_task
-from hubradar.cli.options import (
-    OUTPUT,
-    CacheDirOpt,
-    EndpointOpt,
-    LimitOpt,
-    MaxAgeOpt,
-    OfflineOpt,
-    QuietOpt,
-    RefreshOpt,
-    TasksOpt,
-    TimeoutOpt,
-    TokenOpt,
-    fetch_options,
-)
+from hubradar.cli.options import OUTPUT, FetchFlags, LimitOpt, QuietOpt, TasksOpt, bundled
 from hubradar.core.errors import UsageError
 from hubradar.core.query import ListingQuery
+from hubradar.core.time import now_utc
 from hubradar.render.html.report import load_movers, radar_report, render_html, render_markdown, write_page
-from hubradar.render.text import Notifier
-from hubradar.store.db import now_utc
+from hubradar.render.notices import Notifier
 
 FAMILY_DEPTH = 1000  # families are computed over the 1,000 most downloaded models: one request
 
@@ -77,6 +63,7 @@ ReportScoresOpt = Annotated[
 ]
 
 
+@bundled
 def report(
     out: OutOpt = None,
     task: TasksOpt = None,
@@ -86,13 +73,7 @@ def report(
     scores: ReportScoresOpt = None,
     model_col: ModelColOpt = None,
     score_col: ScoreColOpt = None,
-    max_age: MaxAgeOpt = "1h",
-    refresh: RefreshOpt = False,
-    offline: OfflineOpt = False,
-    cache_dir: CacheDirOpt = None,
-    token: TokenOpt = None,
-    endpoint: EndpointOpt = None,
-    timeout: TimeoutOpt = 10.0,
+    fetch: FetchFlags = FetchFlags(),
     quiet: QuietOpt = False,
 ) -> None:
     notify = Notifier(quiet)
@@ -104,14 +85,13 @@ def report(
     if sheet is not None:
         notify(sheet.describe())
     # History first: this run's own fetches must not become the "newest snapshot" movers compare.
-    store = existing_store(cache_dir, notify)
+    store = existing_store(fetch.cache_dir, notify)
     try:
         history = load_movers(store, limit=limit)
     finally:
         if store is not None:
             store.close()
-    options = fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=cache_dir,
-                            token=token, endpoint=endpoint, timeout=timeout, notify=notify)
+    options = fetch.options(notify)
     trending = get_listing(ListingQuery(sort="trending", limit=limit), options)
     # Families first: the deep downloads listing then also serves the unfiltered "most downloaded" table.
     families = get_listing(ListingQuery(sort="downloads", limit=limit), options, depth=FAMILY_DEPTH)

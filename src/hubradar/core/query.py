@@ -10,21 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
-from typing import Literal
 
 from hubradar.core.record import ModelRecord
-
-# hubradar's sort names -> the Hub's `sort` parameter. `all-time` has no Hub sort: it is
-# re-ranked locally from the downloads listing (see `hub_sort`).
-Sort = Literal["trending", "downloads", "likes", "all-time", "created"]
-SORTS: tuple[str, ...] = ("trending", "downloads", "likes", "all-time", "created")
-_HUB_SORT = {
-    "trending": "trendingScore",
-    "downloads": "downloads",
-    "likes": "likes",
-    "all-time": "downloads",
-    "created": "createdAt",
-}
+from hubradar.core.vocabulary import SORTS, check
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +29,12 @@ class ListingQuery:
     inference_provider: str | None = None
     limit: int = 20
 
+    def __post_init__(self) -> None:
+        check(self.sort, SORTS, "sort")
+
     @property
     def hub_sort(self) -> str:
-        return _HUB_SORT[self.sort]
+        return SORTS[self.sort].hub
 
     def key(self) -> str:
         """A stable cache key: the Hub request without its limit (deeper listings serve shallower ones).
@@ -87,21 +78,45 @@ class ListingQuery:
         return True
 
 
-def _sort_value(record: ModelRecord, sort: str) -> float | str:
-    if sort == "trending":
-        return record.trending_score or 0.0
-    if sort == "downloads":
-        return record.downloads or 0
-    if sort == "likes":
-        return record.likes or 0
-    if sort == "all-time":
-        return record.downloads_all_time if record.downloads_all_time is not None else -1
-    return record.created_at or ""
+SIGNAL_DEPTH = 100  # `top --sort providers|derivatives` ranks this many of the downloads listing
+SIGNAL_DEPTH_MAX = 1000  # ... at most: one lookup per model, within the Hub's budget
+
+
+@dataclass(frozen=True)
+class SignalRequest:
+    """What `trending`/`top` asked for beyond the listing: a signal to rank by, the derivatives column."""
+
+    sort: str | None = None  # "providers" | "derivatives": rank the fetched depth by it, then cut
+    derivatives: bool = False
+    limit: int = 20
+    depth: int = SIGNAL_DEPTH
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The signals the view must show prominently (ranked by, or asked for)."""
+        shown = [self.sort] if self.sort else []
+        if self.derivatives and self.sort != "derivatives":
+            shown.append("derivatives")
+        return tuple(shown)
+
+    def describe(self) -> dict[str, object]:
+        """How the request changes the query users see in JSON output."""
+        if self.sort:
+            return {"sort": self.sort, "limit": self.limit, "depth": self.depth}
+        return {"derivatives": True} if self.derivatives else {}
+
+
+def sort_value(record: ModelRecord, sort: str) -> float | str:
+    """The number a listing ranks by (`SORTS[sort].column`); unknown ranks after every known value."""
+    value = getattr(record, SORTS[sort].column)
+    if value is None:
+        return "" if sort == "created" else -1
+    return value
 
 
 def rank(records: Iterable[ModelRecord], sort: str) -> list[ModelRecord]:
     """Sort descending by the query's metric; ties keep the input (Hub) order."""
-    return sorted(records, key=lambda r: _sort_value(r, sort), reverse=True)
+    return sorted(records, key=lambda r: sort_value(r, sort), reverse=True)
 
 
 def apply_locally(records: Iterable[ModelRecord], query: ListingQuery) -> list[ModelRecord]:

@@ -13,17 +13,40 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-# An id on the Hub is `name` or `org/name`; anything else is not a model id we can link or match.
-# Matched with `fullmatch`: `$` would let a trailing newline through.
-_ID_RE = re.compile(r"[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?")
+from hubradar.core.time import parse_time
+
+# The one id rule: an id on the Hub is `name` or `org/name`; anything else is not a model id we can
+# link or match. Matched with `fullmatch`: `$` would let a trailing newline through.
+MODEL_ID_RE = re.compile(r"[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?")
+_HUB_URL_RE = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?:models/)?", re.IGNORECASE)
 # Counts are stored as SQLite INTEGERs (64-bit signed): a larger "count" is not a count.
 _MAX_COUNT = 2**63 - 1
 # A lone surrogate (JSON allows "\ud800") cannot be encoded as UTF-8: it would fail the cache write
 # and the terminal write, so the normalizer replaces it.
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+
+def is_model_id(text: str) -> bool:
+    return MODEL_ID_RE.fullmatch(text) is not None
+
+
+def plain_name(text: str) -> str:
+    """A model as a person writes it: a Hub URL becomes its id, surrounding space and `/` go."""
+    name = _HUB_URL_RE.sub("", text.strip()).strip("/")
+    for cut in ("/tree/", "/blob/", "/resolve/"):
+        name = name.split(cut, 1)[0]
+    return name
+
+
+def hub_id_of(text: str) -> str | None:
+    """The `org/name` id a text spells out (`org/name`, `org--name`, `models--org--name`, a Hub URL), if any."""
+    name = plain_name(text)
+    if "/" not in name and "--" in name:
+        name = name.removeprefix("models--").replace("--", "/", 1)
+    return name if "/" in name and is_model_id(name) else None
 
 
 class BadRecord(ValueError):
@@ -125,17 +148,6 @@ class ModelRecord:
             gated=data.get("gated"),
             extra=dict(data.get("extra") or {}),
         )
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """Parse the Hub's ISO-8601 timestamps (`2026-08-05T08:22:59.000Z`) into aware UTC datetimes."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _int(value: Any) -> int | None:
@@ -243,7 +255,7 @@ def from_hub_json(item: Any) -> ModelRecord:
     if not isinstance(item, dict):
         raise BadRecord(f"expected an object, got {type(item).__name__}")
     model_id = _str(item.get("id")) or _str(item.get("modelId"))
-    if not model_id or not _ID_RE.fullmatch(model_id):
+    if not model_id or not MODEL_ID_RE.fullmatch(model_id):
         raise BadRecord(f"row without a valid model id: {str(item.get('id'))[:60]!r}")
     safetensors = item.get("safetensors")
     gguf = item.get("gguf")

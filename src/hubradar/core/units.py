@@ -6,7 +6,7 @@ import math
 import re
 from datetime import datetime, timedelta
 
-from hubradar.core.errors import UsageError
+from hubradar.core.errors import UsageError, param
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d|day|days|w|wk|y)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {
@@ -19,18 +19,18 @@ _UNIT_SECONDS = {
 }  # fmt: skip
 
 
-def parse_duration(text: str, option: str = "--max-age") -> timedelta:
+def parse_duration(text: str, name: str = "max_age") -> timedelta:
     """`30m`, `2h`, `7d`, `0` (a bare number is seconds). Raises UsageError naming the forms."""
     match = _DURATION_RE.match(text or "")
     if not match:
         raise UsageError(
-            f"{option}: {text!r} is not a duration; use a number with s, m, h, d or w (30m, 2h, 7d) or 0"
+            f"{param(name)}: {text!r} is not a duration; use a number with s, m, h, d or w (30m, 2h, 7d) or 0"
         )
     value, unit = float(match.group(1)), (match.group(2) or "s").lower()
     try:
         return timedelta(seconds=value * _UNIT_SECONDS[unit])
     except OverflowError:
-        raise UsageError(f"{option}: {text!r} is longer than any calendar can hold") from None
+        raise UsageError(f"{param(name)}: {text!r} is longer than any calendar can hold") from None
 
 
 def human_count(value: float | None) -> str:

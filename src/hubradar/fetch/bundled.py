@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 from hubradar.core.record import ModelRecord, records_from_hub_json
-from hubradar.store.db import from_iso
+from hubradar.core.time import from_iso
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from hubradar.core.record import ModelRecord
 from hubradar.store.db import (
     BUSY_TIMEOUT,
     DB_NAME,
@@ -78,6 +80,18 @@ class Cache:
             self.store = recover(self.directory, err, self.warn, busy_timeout=self.busy_timeout)
         else:
             self.warn(f"cache at {self.directory / DB_NAME} cannot be used ({describe(err)}); running without a cache")
+
+    # The lookup cache (`fetch.lookups.LookupCache`): a fault is a miss, a write that fails is skipped.
+
+    def get_lookup(self, model_id: str, expand_key: str, max_age: timedelta) -> tuple[bool, ModelRecord | None]:
+        return self.read(lambda store: store.get_lookup(model_id, expand_key, max_age), (False, None))
+
+    def put_lookups(self, expand_key: str, results: Iterable[tuple[str, ModelRecord | None]]) -> None:
+        items = list(results)
+        self.write(lambda store: store.put_lookups(expand_key, items))
+
+    def lookups_since(self, moment: datetime) -> int:
+        return self.read(lambda store: store.lookups_since(moment), 0)
 
     def close(self) -> None:
         if self.store is not None:

@@ -20,11 +20,12 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from hubradar.core.errors import StoreError
 from hubradar.core.record import ModelRecord
+from hubradar.core.time import from_iso, now_utc, to_iso
 
 DB_NAME = "hubradar.sqlite"
 BUSY_TIMEOUT = 10.0  # seconds to wait for another hubradar that is writing the cache
@@ -84,18 +85,6 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # The numbers that move between snapshots live in snapshot_rows; the rest is deduplicated.
 _MOVING = ("downloads", "downloads_all_time", "likes", "trending_score")
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def to_iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def from_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def default_cache_dir() -> Path:

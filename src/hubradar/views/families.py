@@ -16,18 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
-from hubradar.analysis.families import RANKINGS, Group, Grouping, group_models
-from hubradar.analysis.lineage import Lineage
-from hubradar.analysis.sizes import SizeEstimator, SizeFilter
-from hubradar.app.family import BY_NAME, ModelTree, Node
-from hubradar.app.listing import Listing
-from hubradar.app.signals import sum_known
-from hubradar.core.query import rank
+from hubradar.analysis.families import Group, Grouping
+from hubradar.analysis.signals import sum_known
+from hubradar.app.groups import Grouped
+from hubradar.core.listing import Listing
 from hubradar.core.record import ModelRecord
+from hubradar.core.time import now_utc
 from hubradar.core.units import human_count
-from hubradar.render.text import Column, OutputFormat, View
-from hubradar.store.db import now_utc, to_iso
 from hubradar.views.listing import SOURCE_TEXT, listing_meta
+from hubradar.views.view import Column, OutputFormat, View
 
 Layout = Literal["table", "json", "csv"]
 MEMBERS_SHOWN = 3  # members under each group in a table
@@ -127,22 +124,8 @@ def _derivatives_cell(total: int | None, known: int, members: int) -> int | str 
     return PARTIAL + human_count(total)
 
 
-def members_to_look_up(grouping: Grouping, limit: int) -> list[ModelRecord]:
-    """The records of the groups shown, in rank order, each group's most downloaded first.
-
-    That order matters when the request budget or a 429 cuts the lookups short: the top groups
-    are complete first. Every member of a shown group counts, whatever the format shows (a table
-    lists the top 3 under each group, JSON all of them), so every format gives the same sums.
-    """
-    records: list[ModelRecord] = []
-    for group in grouping.top(limit):
-        by_id = {r.id: r for r in group.records}
-        records += [by_id[m.id] for m in group.members]
-    return records
-
-
-def group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int, pool_size: int,
-               layout: Layout, title: str, counts: Counts | None = None) -> View:
+def _group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int, pool_size: int,
+                layout: Layout, title: str, counts: Counts | None = None) -> View:
     """The `--group` view of a listing: groups ranked, shares, concentration and coverage.
 
     `counts` (`--derivatives`): the members' childrenModelCount, for the derivatives column.
@@ -224,103 +207,12 @@ def _share_text(share: float | None) -> str:
     return "-" if share is None else f"{share * 100:.0f}%"
 
 
-def _tree_row(node: Node, layout: Layout) -> dict[str, Any]:
-    row: dict[str, Any] = {"id": node.id, "relation": node.relation, "level": node.level, "parent": node.parent,
-                           "downloads": node.downloads, "likes": node.likes, "children": node.children,
-                           "inferred": node.inferred}
-    if layout == "table":
-        indent = "└ " if node.level == 2 else ""
-        row["shown"] = indent + _mark(node.relation, node.inferred)
-    return row
-
-
-def tree_view(tree: ModelTree, layout: Layout) -> View:
-    """`hubradar family`: the model and its children by relation, then totals and top re-uploads."""
-    root = tree.root
-    columns = [
-        Column("shown", "relation", "text"),
-        Column("id", "model", "id"),
-        Column("downloads", "downloads", "count"),
-        Column("likes", "likes", "count", priority=1),
-        Column("children", "children", "count", priority=2),
-    ]
-    source = " and ".join(SOURCE_TEXT[s] for s in tree.sources)
-    notes = [f"children from the Hub's base_model filters, by downloads (30 days), {source}, fetched "
-             f"{tree.fetched_at:%Y-%m-%d %H:%M} UTC"]
-    if tree.expanded:
-        notes.append(f"└ second level: the top children of {tree.expanded} of the {tree.looked_up} most "
-                     "downloaded children (the others have none)")
-    elif tree.looked_up:
-        notes.append(f"none of the {tree.looked_up} most downloaded children has children of its own")
-    if any(n.inferred for n in tree.nodes):
-        notes.append("* a re-upload found by name, not linked by the Hub's metadata (see docs/lineage.md)")
-    if tree.unknown_counts:
-        notes.append(f"children counts unknown for {tree.unknown_counts} of the models looked up (see the notices)")
-    totals = View(
-        columns=[Column("relation", "children", "text"), Column("models", "models", "int"),
-                 Column("downloads", "downloads", "count"), Column("likes", "likes", "count"),
-                 Column("counted", "counted", "text")],
-        rows=[{"relation": t.relation, "models": t.models, "downloads": t.downloads, "likes": t.likes,
-               "complete": t.complete, "counted": "all" if t.complete else f"top {tree.depth}"}
-              for t in tree.totals],
-        title="Totals",
-        notes=[f"{BY_NAME}: re-uploads without lineage metadata; family: the model and its re-uploads; "
-               "ecosystem: everything above"],
-    )
-    totals.meta = {"totals": [{k: v for k, v in r.items() if k != "counted"} for r in totals.rows]}
-    family = tree.family_downloads
-    reuploads = View(
-        columns=[Column("id", "re-upload", "id"), Column("shown", "relation", "text"),
-                 Column("downloads", "downloads", "count"), Column("share", "family %", "pct")],
-        rows=[_tree_row(n, layout) | {"share": _pct(n.downloads / family if family and n.downloads else None,
-                                                     layout)}
-              for n in tree.reuploads],
-        title="Top re-uploads",
-        empty_message="No re-uploads listed.",
-    )
-    reuploads.meta = {"reuploads": reuploads.rows}
-    meta = {
-        "model": root.id,
-        "downloads": root.downloads,
-        "likes": root.likes,
-        "children_count": root.children,
-        "family_downloads": family,
-        "ecosystem_downloads": tree.ecosystem_downloads,
-        "sources": tree.sources,
-        "fetched_at": to_iso(tree.fetched_at),
-        "depth": tree.depth,
-        "children_counts": {"looked_up": tree.looked_up, "unknown": tree.unknown_counts},
-    }
-    return View(columns=columns, rows=[_tree_row(n, layout) for n in (root, *tree.nodes)], meta=meta,
-                title=f"Model tree of {root.id}", notes=notes, now=now_utc(),
-                csv_keys=["level", "relation", "id", "parent", "downloads", "likes", "children", "inferred"],
-                extra_sections=[] if layout == "csv" else [totals, reuploads])
-
-
-def listing_group_view(listing: Listing, by: str, *, depth: int, fmt: OutputFormat | str, title: str,
-                       sizes: SizeFilter | None = None, derivatives: LookUp | None = None) -> View:
-    """Group the top `depth` models of a listing's pool and show the top `limit` groups.
-
-    Groups are ranked by the listing's own sort, summed: `top` by family downloads, `trending` by
-    summed trending score (a family rises when its base and re-uploads rise together). A size filter
-    keeps the models of that size (a re-upload sized through its base) before grouping.
-    `derivatives` (`--derivatives`) looks up the members of the groups shown, and only those.
-    """
-    sort = listing.query.sort
-    pool = rank(listing.pool, sort)[:depth]
-    lineage = Lineage(pool)
-    if sizes is not None:
-        estimate = SizeEstimator(pool, lineage)
-        pool = [r for r in pool if sizes.accepts(estimate(r))]
-        lineage = Lineage(pool)
-    grouping = group_models(pool, by, rank_by=sort if sort in RANKINGS else "downloads", lineage=lineage)
-    limit = listing.query.limit
-    counts = None
-    if derivatives is not None:
-        counts = {r.id: r.children_count for r in derivatives(members_to_look_up(grouping, limit))}
-    view = group_view(grouping, listing, limit=limit, depth=depth, pool_size=len(listing.pool),
-                      layout=layout_of(fmt), title=f"{title}, by {by}", counts=counts)
-    if sizes is not None:
-        view.meta["query"]["sizes"] = sizes.to_dict()
-        view.notes.insert(1, f"only models of {sizes.describe()} ({len(pool)} of the models covered)")
+def group_view(answer: Grouped, *, fmt: OutputFormat | str, title: str) -> View:
+    """The `--group` view of a grouped listing (`app.listing.grouped`): the top `limit` groups."""
+    view = _group_view(answer.grouping, answer.listing, limit=answer.limit, depth=answer.depth,
+                       pool_size=answer.pool_size, layout=layout_of(fmt), title=f"{title}, by {answer.grouping.by}",
+                       counts=answer.counts)
+    if answer.sizes is not None:
+        view.meta["query"]["sizes"] = answer.sizes.to_dict()
+        view.notes.insert(1, f"only models of {answer.sizes.describe()} ({answer.sized_models} of the models covered)")
     return view

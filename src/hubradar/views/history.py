@@ -11,10 +11,10 @@ from typing import Any
 
 from hubradar.app.history import SORT_WORDS, CacheSummary, Movers, Pruned, Series, describe_gap, listing_name
 from hubradar.core.query import ListingQuery
+from hubradar.core.time import to_iso
 from hubradar.core.units import human_count
 from hubradar.render.charts import plot, sparkline
-from hubradar.render.text import Column, OutputFormat, View
-from hubradar.store.db import to_iso
+from hubradar.views.view import Column, OutputFormat, View
 
 
 def when(moment: datetime) -> str:

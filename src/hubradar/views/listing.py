@@ -8,12 +8,11 @@ from typing import Any
 
 from hubradar.analysis.flags import FlagContext, flags_for, legend_line
 from hubradar.analysis.lineage import Lineage
-from hubradar.analysis.sizes import SizedListing, SizedRow, SizeEstimator, SizeFilter, size_listing, unknown_footnote
-from hubradar.app.listing import Listing
-from hubradar.app.signals import provider_count
-from hubradar.core.query import rank
-from hubradar.render.text import Column, View
-from hubradar.store.db import now_utc, to_iso
+from hubradar.analysis.signals import provider_count
+from hubradar.analysis.sizes import SizedListing, SizedRow, size_listing, sized_listing, unknown_footnote
+from hubradar.core.listing import Listing
+from hubradar.core.time import now_utc, to_iso
+from hubradar.views.view import Column, View
 
 LISTING_COLUMNS = [
     Column("rank", "#", "int"),
@@ -44,15 +43,6 @@ SIGNAL_NOTES = {
     "derivatives": "derivatives: models on the Hub that name it as their base (finetunes, quantizations, "
                    "adapters, merges)",
 }
-
-
-def sized_listing(listing: Listing, size_filter: SizeFilter | None = None) -> SizedListing:
-    """Size a listing's rows (bases found in its whole pool); with a filter, filter the ranked pool."""
-    pool = listing.pool or listing.records
-    sizes = SizeEstimator(pool)
-    if size_filter is None:
-        return size_listing(listing.records, sizes)
-    return size_listing(rank(pool, listing.query.sort), sizes, size_filter, listing.query.limit)
 
 
 def _sized_rows(listing: Listing, sized: SizedListing | None) -> list[SizedRow]:
