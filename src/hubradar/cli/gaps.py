@@ -71,7 +71,7 @@ def gaps(
     score_col: ScoreColOpt = None,
     task: TaskOpt = None,
     sizes: SizeFlags = SizeFlags(),
-    adoption: AdoptionOpt = AdoptionChoice.downloads,
+    adoption: AdoptionOpt = AdoptionChoice["downloads"],
     plot: PlotOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     fetch: FetchFlags = FetchFlags(),

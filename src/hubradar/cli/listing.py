@@ -100,7 +100,7 @@ def trending(
 
 @bundled
 def top(
-    sort: TopSortOpt = TopSort.downloads,  # type: ignore[attr-defined]
+    sort: TopSortOpt = TopSort["downloads"],
     task: TaskOpt = None,
     author: AuthorOpt = None,
     search: SearchOpt = None,

@@ -35,16 +35,17 @@ SIZES = "Sizes"
 OUTPUT = "Output"
 
 
-def choices(name: str, values: Iterable[str]) -> type[StrEnum]:
-    """A CLI enum of the library's names (`all-time` becomes the member `all_time`)."""
-    return StrEnum(name, [(value.replace("-", "_"), value) for value in values])  # type: ignore[return-value]
+def _members(values: Iterable[str]) -> dict[str, str]:
+    """Enum members for the library's names (`all-time` becomes the member `all_time`)."""
+    return {value.replace("-", "_"): value for value in values}
 
 
-TopSort = choices("TopSort", TOP_SORTS)
-HistorySort = choices("HistorySort", HISTORY_SORTS)
-GroupChoice = choices("GroupChoice", GROUPS)
-HistoryGroup = choices("HistoryGroup", HISTORY_GROUPS)
-AdoptionChoice = choices("AdoptionChoice", ADOPTION_KINDS)
+# The CLI's choices, made from the library's vocabulary (as the hf CLI builds its enums from `Literal`s).
+TopSort = StrEnum("TopSort", _members(TOP_SORTS))  # type: ignore[misc]
+HistorySort = StrEnum("HistorySort", _members(HISTORY_SORTS))  # type: ignore[misc]
+GroupChoice = StrEnum("GroupChoice", _members(GROUPS))  # type: ignore[misc]
+HistoryGroup = StrEnum("HistoryGroup", _members(HISTORY_GROUPS))  # type: ignore[misc]
+AdoptionChoice = StrEnum("AdoptionChoice", _members(ADOPTION_KINDS))  # type: ignore[misc]
 
 
 def complete_task(incomplete: str) -> list[str]:
@@ -245,12 +246,13 @@ def bundled(command: F) -> F:
     keyword option with its own `Annotated` declaration; the call gathers them back into the bundle.
     """
     hints = typing.get_type_hints(command, include_extras=True)
-    bundles = {name: hint for name, hint in hints.items() if dataclasses.is_dataclass(hint)}
+    bundles: dict[str, type[Any]] = {name: hint for name, hint in hints.items()
+                                     if isinstance(hint, type) and dataclasses.is_dataclass(hint)}
     params: list[inspect.Parameter] = []
     annotations: dict[str, Any] = {}
     for name, parameter in inspect.signature(command).parameters.items():
         bundle = bundles.get(name)
-        fields = dataclasses.fields(bundle) if bundle is not None else ()  # type: ignore[arg-type]
+        fields = dataclasses.fields(bundle) if bundle is not None else ()
         field_hints = typing.get_type_hints(bundle, include_extras=True) if bundle is not None else {}
         for field in fields or [None]:
             key, hint, default = ((name, hints.get(name, parameter.annotation), parameter.default) if field is None

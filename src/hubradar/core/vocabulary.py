@@ -6,6 +6,7 @@ them, as the hf CLI derives its enums from the library's `Literal`s), titles, no
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -88,7 +89,7 @@ ADOPTION: dict[str, AdoptionSpec] = {spec.name: spec for spec in (
 ADOPTION_KINDS = tuple(ADOPTION)
 
 
-def check(kind: str, table: dict[str, object], what: str) -> None:
+def check(kind: str, table: Mapping[str, object], what: str) -> None:
     """ValueError for a name outside a vocabulary (a library caller's typo; the CLI offers choices)."""
     if kind not in table:
         raise ValueError(f"unknown {what} {kind!r}; expected one of {', '.join(table)}")

@@ -74,7 +74,9 @@ def _make_transport(settings: HubSettings) -> httpx2.BaseTransport:
             chunks: list[bytes] = []
             size = 0
             try:
-                for chunk in response.stream:
+                stream = response.stream
+                assert isinstance(stream, httpx2.SyncByteStream)  # a sync transport's answer
+                for chunk in stream:
                     if time.monotonic() - started > settings.timeout:
                         raise httpx2.ReadTimeout("the response took longer than the timeout", request=request)
                     size += len(chunk)

@@ -84,7 +84,8 @@ class Cache:
     # The lookup cache (`fetch.lookups.LookupCache`): a fault is a miss, a write that fails is skipped.
 
     def get_lookup(self, model_id: str, expand_key: str, max_age: timedelta) -> tuple[bool, ModelRecord | None]:
-        return self.read(lambda store: store.get_lookup(model_id, expand_key, max_age), (False, None))
+        miss: tuple[bool, ModelRecord | None] = (False, None)
+        return self.read(lambda store: store.get_lookup(model_id, expand_key, max_age), miss)
 
     def put_lookups(self, expand_key: str, results: Iterable[tuple[str, ModelRecord | None]]) -> None:
         items = list(results)

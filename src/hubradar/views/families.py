@@ -90,7 +90,7 @@ def group_rows(grouping: Grouping, limit: int, layout: Layout, counts: Counts | 
         if layout == "json":
             members = [m.to_dict() for m in group.members]
             if counts is not None:
-                members = [m | {"derivatives": counts.get(m["id"])} for m in members]
+                members = [m | {"derivatives": counts.get(str(m["id"]))} for m in members]
             rows.append(row | {"members": members})
         elif layout == "csv":
             rows.append(row | {"members": [m.id for m in group.members]})
