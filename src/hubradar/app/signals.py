@@ -31,10 +31,10 @@ def served_unknown(listing: Listing) -> int:
 
 def apply_signals(listing: Listing, request: SignalRequest, options: FetchOptions) -> Listing:
     """Look up, rank and cut a listing as `request` asks; notices go to `options.notify`."""
-    from hubradar.app.lookups import with_derivatives  # the Hub client and lookups: not on a plain listing
-
     records = listing.records
     online = not listing.fell_back
+    if request.sort == "derivatives" or request.derivatives:
+        from hubradar.app.lookups import with_derivatives  # the Hub client and lookups: only when asked
     if request.sort == "derivatives":
         records = with_derivatives(records, options, online=online)
     if request.sort:

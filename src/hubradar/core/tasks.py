@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 # The Hub's pipeline tags (huggingface.js `PIPELINE_DATA`). The Hub adds tags over time, so this
 # list only feeds suggestions: an unknown tag is still sent to the Hub as asked.
 PIPELINE_TAGS: tuple[str, ...] = (
@@ -26,6 +24,8 @@ PIPELINE_TAGS: tuple[str, ...] = (
 
 def closest_tasks(task: str, n: int = 3) -> list[str]:
     """The known pipeline tags nearest to `task` (substring matches first, then by similarity)."""
+    import difflib  # only when a task matched nothing
+
     task = task.strip().lower()
     contains = [t for t in PIPELINE_TAGS if task and (task in t or t in task)]
     similar = difflib.get_close_matches(task, PIPELINE_TAGS, n=n, cutoff=0.4)

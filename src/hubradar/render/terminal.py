@@ -1,4 +1,4 @@
-"""Tables for people in a terminal: columns fitted to the width by priority, ids shortened, Rich tables."""
+"""Tables for people in a terminal: columns fitted to the width by priority, ids shortened, written by render.table."""
 
 from __future__ import annotations
 
@@ -6,44 +6,32 @@ import sys
 from typing import Any, NamedTuple, TextIO
 
 from hubradar.render.ids import shorten_ids, shorten_middle
+from hubradar.render.table import Cell, Terminal, render_table, wrap
 from hubradar.render.text import clean, format_cell, hub_link
 from hubradar.views.view import Column, View
 
 
-def _rich_table(view: View, width: int) -> tuple[Any, set[str]]:
-    """The Rich table of a view at `width`, and the keys of the columns that fit."""
-    from rich import box
-    from rich.cells import cell_len
-    from rich.style import Style
-    from rich.table import Table
-    from rich.text import Text
-
-    columns, id_width, text_width = fit_columns(view, width)
+def table_text(view: View, terminal: Terminal) -> tuple[str, set[str]]:
+    """The table of a view at the terminal's width, and the keys of the columns that fit."""
+    columns, id_width, text_width = fit_columns(view, terminal.width)
     short_ids = {c.key: shorten_ids((format_cell(r.get(c.key), c.kind, view.now) for r in view.rows), id_width)
                  for c in columns if c.kind == "id"}
-    table = Table(title=Text(clean(view.title)) if view.title else None, box=box.SIMPLE_HEAD, pad_edge=False,
-                  expand=False, title_justify="left", show_edge=False)
-    for col in columns:
-        table.add_column(col.header, justify=col.justify, no_wrap=True, overflow="ellipsis",
-                         min_width=col.min_width)
-    widths = [cell_len(col.header) for col in columns]
+    rows = []
     for row in view.rows:
         cells = []
         for col in columns:
             text = format_cell(row.get(col.key), col.kind, view.now)
             if col.kind == "id" and row.get(col.key):
-                link = Style(link=hub_link(row[col.key]))
-                cells.append(Text(short_ids[col.key][text], style=link))
+                cells.append(Cell.of(short_ids[col.key][text], link=hub_link(row[col.key])))
             elif col.kind in ("id", "list", "text"):
                 width = id_width if col.kind == "id" else text_width
-                cells.append(Text(shorten_middle(text, width), style=col.styles.get(text, "")))
+                cells.append(Cell.of(shorten_middle(text, width), col.styles.get(text, "")))
             else:
-                cells.append(Text(text))
-        table.add_row(*cells)
-        widths = [max(w, cell.cell_len) for w, cell in zip(widths, cells, strict=True)]
-    for column, cell_width in zip(table.columns, widths, strict=True):
-        column.width = max(cell_width, column.min_width or 0)  # measured once: Rich need not measure each cell
-    return table, {c.key for c in columns}
+                cells.append(Cell.of(text))
+        rows.append(cells)
+    text = render_table(terminal, [c.header for c in columns], [c.justify == "right" for c in columns], rows,
+                        clean(view.title) if view.title else None)
+    return text, {c.key for c in columns}
 
 
 _TEXT_WIDTH = 28  # a task or tag list wider than this is shortened in the middle, unless there is room
@@ -116,21 +104,26 @@ def make_console(stream: TextIO | None = None) -> Any:
 
 
 def print_view(view: View, out: TextIO) -> None:
-    """A view and its extra sections as Rich tables, each followed by its notes and shown legends."""
-    console = make_console(out)
+    """A view and its extra sections as tables, each followed by its notes and the legends of the columns shown."""
+    terminal = Terminal.of(out)
+    lines: list[str] = []
+
+    def note(text: str) -> None:
+        lines.extend(terminal.style(line, "dim") for line in wrap(clean(text), terminal.width))
+
     for part in [view, *view.extra_sections]:
         if part.rows:
-            table, shown = _rich_table(part, console.width)
-            console.print(table)
+            table, shown = table_text(part, terminal)
+            lines.append(table.rstrip("\n"))
         else:
             shown = set()
-            console.print(clean(part.empty_message), markup=False)
-        for note in part.notes:
-            console.print(clean(note), markup=False, style="dim")
-        for key, note in part.column_notes.items():
+            lines.extend(wrap(clean(part.empty_message), terminal.width))
+        for text in part.notes:
+            note(text)
+        for key, text in part.column_notes.items():
             if key in shown:
-                console.print(clean(note), markup=False, style="dim")
+                note(text)
             elif part.rows:
                 header = next((c.header for c in part.columns if c.key == key), key)
-                console.print(f"({header} left out at this width: a wider terminal or --format json shows them)",
-                              markup=False, style="dim")
+                note(f"({header} left out at this width: a wider terminal or --format json shows them)")
+    out.write("\n".join(lines) + "\n")
