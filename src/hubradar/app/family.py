@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hubradar.analysis.lineage import RELATIONS, SAME_WEIGHTS, Lineage, declared_relation, strip_markers
@@ -72,6 +72,7 @@ class ModelTree:
     looked_up: int  # children whose derivative count was asked for
     expanded: int  # of them, those with children listed under them
     unknown_counts: int  # of the model and those children, counts the Hub did not give (see notices)
+    notices: list[str] = field(default_factory=list)  # what the library's caller would have been told
 
 
 def _ignore(_: str) -> None:
