@@ -229,3 +229,15 @@ def test_sort_by_derivatives_ranks_the_models_of_the_size_asked_for(run, hub: St
     assert [r["id"] for r in rows] == known[:5]
     assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]  # ranked by derivatives now
     assert [r["band_rank"] for r in rows] == [1, 2, 3, 4, 5]
+
+
+def test_a_bare_min_params_means_billions(run, hub: StandInHub) -> None:
+    """`--min-params 7` is 7B to a person; it used to mean 7 parameters and listed 33M models."""
+    bare = run("top", "--min-params", "7", "--limit", "10", "--format", "json")
+    unit = run("top", "--min-params", "7B", "--limit", "10", "--format", "json")
+    assert bare.code == 0 and unit.code == 0
+    rows = bare.json()["rows"]
+    assert rows and all(r["params"] >= 7 * B for r in rows)
+    assert [r["id"] for r in rows] == [r["id"] for r in unit.json()["rows"]]
+    ambiguous = run("top", "--min-params", "5000")
+    assert ambiguous.code == 2 and "--min-params: '5000' could be 5000 billion or 5000 parameters" in ambiguous.err

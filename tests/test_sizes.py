@@ -88,13 +88,26 @@ def test_the_catalogue_fixture_is_the_whole_catalogue() -> None:
         ("0.6B", 600_000_000),
         ("  8B ", 8 * B),
         ("500k", 500_000),
+        ("7", 7 * B),  # a bare number is what people say of a size: billions
+        ("0.4", 400_000_000),
+        ("1.5", 1_500_000_000),
+        ("999", 999 * B),
+        ("1000000", 1_000_000),  # ... and a full count typed out is a count
     ],
 )
 def test_parse_size_accepts_the_documented_forms(text: str, expected: int) -> None:
     assert parse_size(text) == expected
 
 
-@pytest.mark.parametrize("text", ["7 billion", "-3B", "abc", "", "   ", "0", "0B", "0.4", "7BB", "1e3B", "B7",
+@pytest.mark.parametrize("text", ["1000", "50000", "999999"])
+def test_a_bare_number_that_could_be_billions_or_a_count_is_refused_naming_both(text: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse_size(text, "min_params")
+    assert info.value.for_cli().startswith(f"--min-params: {text!r} could be {text} billion or {text} parameters")
+    assert f"{text}B" in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["7 billion", "-3B", "abc", "", "   ", "0", "0B", "7BB", "1e3B", "B7",
                                   "7 B", "1,000", "7e", "e9", "nan", "inf", "1.5.2B", "+7B", "7b params"])
 def test_parse_size_rejects_with_one_line_naming_the_forms(text: str) -> None:
     with pytest.raises(UsageError) as info:
@@ -117,9 +130,14 @@ UNITS = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
     st.booleans(),
 )
 def test_parse_size_scales_any_decimal_by_its_unit(number: Decimal, unit: str, lower: bool) -> None:
-    exact = number * UNITS[unit]
-    assume(exact >= 1)
+    """With a unit, the number times the unit; bare, billions below 1,000 and refused up to a full count."""
     text = f"{number.normalize():f}" + (unit.lower() if lower else unit)
+    if not unit and number >= 1000:
+        with pytest.raises(UsageError, match="could be"):
+            parse_size(text)
+        return
+    exact = number * (UNITS[unit] if unit else 10**9)
+    assume(exact >= 1)
     assert abs(parse_size(text) - exact) <= Decimal("0.5")
 
 
@@ -452,7 +470,7 @@ def test_size_filter_bounds_and_errors() -> None:
 def test_size_filter_accepts_exactly_its_range(low: int, high: int, band: SizeBand | None, params: int) -> None:
     assume(low <= high)
     try:
-        flt = SizeFilter.build(size=band, min_params=str(low), max_params=str(high))
+        flt = SizeFilter.build(size=band, min_params=f"{low}e0", max_params=f"{high}e0")  # counts, not billions
     except UsageError:
         band_low, band_high = BAND_BOUNDS[band]  # type: ignore[index]
         assert high < band_low or (band_high is not None and low >= band_high)

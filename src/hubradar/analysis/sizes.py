@@ -27,6 +27,7 @@ from hubradar.core.listing import Listing
 from hubradar.core.query import rank
 from hubradar.core.record import ModelRecord
 from hubradar.core.sizes import UNKNOWN, SizeBand, SizeFilter, SizeInfo, SizeSource
+from hubradar.core.units import count_of
 from hubradar.core.vocabulary import SORTS
 
 # --- the packed-quant guard -----------------------------------------------------------------------
@@ -269,7 +270,7 @@ def filter_depth(limit: int) -> int:
 def scan_notice(sized: SizedListing, sort: str) -> str:
     """The one-line notice saying how deep a size filter looked and what it found."""
     what = sized.filter.describe() if sized.filter else "size filter"
-    found = (f"{what}: looked through the top {sized.scanned:,} models by {SORTS[sort].words}, "
+    found = (f"{what}: looked through the top {count_of(sized.scanned, 'model')} by {SORTS[sort].words}, "
              f"{sized.matched:,} match")
     if sized.rows and sized.matched > len(sized.rows):
         return f"{found}; showing the first {len(sized.rows):,}"

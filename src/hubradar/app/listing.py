@@ -20,7 +20,7 @@ from hubradar.core.record import ModelRecord
 from hubradar.core.sizes import SizeFilter
 from hubradar.core.tasks import PIPELINE_TAGS, closest_tasks
 from hubradar.core.time import now_utc
-from hubradar.core.units import human_duration
+from hubradar.core.units import count_of, human_duration
 from hubradar.core.vocabulary import SORTS
 from hubradar.store.cache import Cache
 from hubradar.store.db import Snapshot, Store
@@ -60,7 +60,7 @@ def _fallback(query: ListingQuery, depth: int, cache: Cache, reason: str, option
     if snap is not None:
         info = snap.info
         age = human_duration(now - info.fetched_at)
-        short = "" if info.row_count >= depth or info.complete else f", {info.row_count} rows deep"
+        short = "" if info.row_count >= depth or info.complete else f", {count_of(info.row_count, 'row')} deep"
         options.notify(f"{reason}; showing the cached listing from {age} ago{short}")
         return _finish(query, snap.records, "cache", info.fetched_at, fell_back=True)
     bundled = load_bundled()

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from hubradar.app.options import FetchOptions
 from hubradar.core.record import ModelRecord
+from hubradar.core.units import count_of
 from hubradar.core.vocabulary import ADOPTION, check
 from hubradar.fetch.listings import LISTING_EXPAND
 from hubradar.fetch.lookups import LOOKUP_MAX_AGE, LOOKUP_WORKERS, Lookups, look_up
@@ -52,12 +53,12 @@ def with_derivatives(records: Sequence[ModelRecord], options: FetchOptions, *, o
                       message="Looking up the derivatives of {n:,} models on the Hub")
     notify = options.notify
     if got.why in ("offline", "Hub unreachable"):
-        notify(f"derivatives unknown for {len(got.failed)} models: not looked up in the last day, "
+        notify(f"derivatives unknown for {count_of(len(got.failed), 'model')}: not looked up in the last day, "
                "and the Hub is not being asked (offline or unreachable)")
     else:
         if got.cut:
-            notify(f"derivatives unknown for {got.cut} models: the Hub allows about 500 requests per 5 minutes "
-                   "and the recent lookups used that up; run again in a few minutes")
+            notify(f"derivatives unknown for {count_of(got.cut, 'model')}: the Hub allows about 500 requests per "
+                   "5 minutes and the recent lookups used that up; run again in a few minutes")
         if got.why == "Hub stopped answering":
             notify(f"derivatives: {got.failure}; the rest are shown as unknown")
     counts = {mid: rec.children_count for mid, rec in got.found.items()} | dict.fromkeys(got.missing)

@@ -12,6 +12,7 @@ from hubradar.app.options import FetchOptions
 from hubradar.core.errors import param
 from hubradar.core.listing import Listing
 from hubradar.core.query import SignalRequest
+from hubradar.core.units import count_of
 
 
 def served_unknown(listing: Listing) -> int:
@@ -40,12 +41,12 @@ def apply_signals(listing: Listing, request: SignalRequest, options: FetchOption
     if request.sort:
         unknown = sum(1 for r in records if adoption_value(r, request.sort) is None)
         if unknown:
-            options.notify(f"{request.sort} unknown for {unknown} of {len(records)} models: ranked last")
+            options.notify(f"{request.sort} unknown for {unknown} of {count_of(len(records), 'model')}: ranked last")
         records = rank_by(records, request.sort)[: request.limit]
     if request.derivatives and request.sort != "derivatives":
         records = with_derivatives(records, options, online=online)
     left_out = served_unknown(listing)
     if left_out:
-        options.notify(f"the bundled snapshot does not say which models are served: {left_out} models of "
+        options.notify(f"the bundled snapshot does not say which models are served: {count_of(left_out, 'model')} of "
                        f"unknown serving are left out of {param('served')}")
     return replace(listing, records=records)

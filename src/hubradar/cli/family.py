@@ -16,8 +16,9 @@ from hubradar.views.families import layout_of
 from hubradar.views.tree import tree_view
 from hubradar.views.view import OutputFormat
 
-FAMILY_HELP = """The model tree of one model: its quantizations, finetunes, adapters and merges with their
-downloads and likes, the top re-uploads, and the totals (what the family really adds up to).
+FAMILY_HELP = """The model tree of one model: its quantizations, finetunes, adapters and merges.
+
+Their downloads and likes, the top re-uploads, and the totals (what the family really adds up to).
 
 Two levels deep: the children of the top --expand children are listed under them. Re-uploads that
 carry no lineage metadata are found by name and marked with *.

@@ -128,9 +128,10 @@ def _debug() -> bool:
 
 
 def _say(message: str) -> None:
-    from hubradar.render.text import clean
+    """An error, through the one stderr writer every notice uses (wrapped at words on a terminal)."""
+    from hubradar.render.notices import Notifier
 
-    sys.stderr.write(f"hubradar: error: {clean(message)}\n")
+    Notifier().error(message)
 
 
 def _is_cli_error(err: Exception) -> bool:
@@ -153,12 +154,29 @@ def _silence_stdout() -> None:
         pass
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+# Click's words for a value its number types refuse, in plain ones.
+_CLICK_WORDS = (("is not a valid int range", "is not a whole number"), ("is not a valid integer range",
+                "is not a whole number"), ("is not a valid float range", "is not a number"),
+                ("is not a valid integer", "is not a whole number"), ("is not a valid float", "is not a number"))
+
+
+def _usage_message(err: Exception) -> str:
+    """A usage error in one line: the command it is about (not the root's name again), then what is wrong."""
+    ctx = getattr(err, "ctx", None)
+    root = ctx is None or ctx.parent is None
+    message = err.format_message().replace("Value error, ", "")  # type: ignore[attr-defined]
+    for click_words, words in _CLICK_WORDS:
+        message = message.replace(click_words, words)
+    where = "" if root else f"{ctx.command_path}: "
+    return f"{where}{message}".replace("\n", " ")
+
+
+def main(argv: Sequence[str] | None = None, prog_name: str = "hubradar") -> None:
     """Console-script entry point: run the app, turn expected errors into one line and an exit code."""
     code = 0
     _tolerant_streams()
     try:
-        result = app(args=list(argv) if argv is not None else None, prog_name="hubradar", standalone_mode=False)
+        result = app(args=list(argv) if argv is not None else None, prog_name=prog_name, standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except HubradarError as err:
         if _debug():
@@ -177,10 +195,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 130
     except Exception as err:
         if _is_cli_error(err):  # bad usage: an unknown option, a value out of range, a bad choice
-            ctx = getattr(err, "ctx", None)
-            where = f"{ctx.command_path}: " if ctx is not None else ""
-            message = err.format_message().replace("Value error, ", "")  # type: ignore[attr-defined]
-            _say(f"{where}{message}".replace("\n", " "))
+            _say(_usage_message(err))
             code = int(err.exit_code)  # type: ignore[attr-defined]
         elif _debug():
             raise
@@ -188,3 +203,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             _say(f"unexpected {type(err).__name__}: {err} (run with HUBRADAR_DEBUG=1 for the traceback)")
             code = 1
     sys.exit(code)
+
+
+def hf_main() -> None:
+    """`hf-radar`: the same commands as an `hf` extension (`hf radar trending`)."""
+    main(prog_name="hf radar")

@@ -214,12 +214,13 @@ class SizeFlags:
     min_params: Annotated[
         str | None,
         typer.Option("--min-params", metavar="SIZE", rich_help_panel=SIZES,
-                     help="At least this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+                     help="At least this many parameters: 500M, 7B, 1.5b, 1T, 7e9; a bare number is billions "
+                          "(7 = 7B)."),
     ] = None
     max_params: Annotated[
         str | None,
         typer.Option("--max-params", metavar="SIZE", rich_help_panel=SIZES,
-                     help="At most this many parameters: 500M, 7B, 1.5b, 1T, 7e9."),
+                     help="At most this many parameters: 500M, 7B, 1.5b, 1T, 7e9; a bare number is billions (7 = 7B)."),
     ] = None
     include_unknown: Annotated[
         bool,

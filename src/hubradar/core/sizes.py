@@ -20,7 +20,11 @@ SizeSource = Literal["safetensors", "gguf", "base", "name"]
 # --- sizes people type ----------------------------------------------------------------------------
 _OPTION_UNITS = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 _OPTION_RE = re.compile(r"^(?P<num>\d+(?:\.\d+)?|\.\d+)(?:(?P<unit>[kmbt])|e(?P<exp>\+?\d{1,2}))?$", re.IGNORECASE)
-SIZE_FORMS = "500M, 7B, 1.5b, 70B, 1T, 7e9 or plain digits"
+SIZE_FORMS = "500M, 7B, 1.5b, 70B, 1T, 7e9, a bare number of billions (7) or a full count (7000000000)"
+# A bare number is what a person says of a size: `7` is 7B. Below this it is read as billions; from
+# FULL_COUNT up it is a count typed out; in between it could be either, and is refused.
+BARE_BILLIONS_BELOW = 1000
+FULL_COUNT = 10**6
 
 
 class SizeBand(StrEnum):
@@ -77,13 +81,18 @@ UNKNOWN = SizeInfo(None, None)
 
 
 def parse_size(text: str, name: str = "min_params") -> int:
-    """`500M`, `7B`, `1.5b`, `70B`, `1T`, `7e9`, `7000000000` -> a positive count; else UsageError."""
+    """`500M`, `7B`, `1.5b`, `70B`, `1T`, `7e9`, `7` (billions), `7000000000` -> a positive count; else UsageError."""
     match = _OPTION_RE.match((text or "").strip())
     value: Decimal | None = None
     if match:
         number = Decimal(match["num"])  # the pattern lets only plain decimals through
         if match["exp"] is not None:
             value = number.scaleb(int(match["exp"]))
+        elif match["unit"] is None and number < BARE_BILLIONS_BELOW:
+            value = number * 10**9
+        elif match["unit"] is None and number < FULL_COUNT:
+            raise UsageError(f"{param(name)}: {text!r} could be {text} billion or {text} parameters; write "
+                             f"{text}B, or a full count such as {int(number) * 10**9}")
         else:
             value = number * _OPTION_UNITS[(match["unit"] or "").lower()]
     if value is None or value < 1:

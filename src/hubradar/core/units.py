@@ -82,3 +82,8 @@ def human_duration(delta: timedelta) -> str:
         if seconds >= size:
             return f"{math.floor(seconds / size)}{unit}"
     return f"{int(seconds)}s"
+
+
+def count_of(n: int, word: str, plural: str | None = None) -> str:
+    """`1 model`, `2 models`, `1,234 models`: a count and its noun, agreeing."""
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"

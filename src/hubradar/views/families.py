@@ -22,7 +22,7 @@ from hubradar.app.groups import Grouped
 from hubradar.core.listing import Listing
 from hubradar.core.record import ModelRecord
 from hubradar.core.time import now_utc
-from hubradar.core.units import human_count
+from hubradar.core.units import count_of, human_count
 from hubradar.views.listing import SOURCE_TEXT, listing_meta
 from hubradar.views.view import Column, OutputFormat, View
 
@@ -132,8 +132,8 @@ def _group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int,
     """
     by = grouping.by
     complete = pool_size < depth
-    covered = (f"all {grouping.models} models the Hub lists for this query" if complete
-               else f"the top {grouping.models} models of this listing (--depth {depth})")
+    covered = (f"all {count_of(grouping.models, 'model')} the Hub lists for this query" if complete
+               else f"the top {count_of(grouping.models, 'model')} of this listing (--depth {depth})")
     if listing.source == "snapshot":
         covered = f"the {grouping.models} matching models of the bundled snapshot"
     top = ", ".join(f"top {n} {_share_text(s)}" for n, s in grouping.concentration.items())

@@ -12,6 +12,7 @@ from hubradar.analysis.signals import provider_count
 from hubradar.analysis.sizes import SizedListing, SizedRow, size_listing, sized_listing, unknown_footnote
 from hubradar.core.listing import Listing
 from hubradar.core.time import now_utc, to_iso
+from hubradar.core.units import count_of
 from hubradar.views.view import Column, View
 
 LISTING_COLUMNS = [
@@ -111,7 +112,7 @@ def listing_view(listing: Listing, title: str | None = None, *, signals: Collect
         rows=rows,
         meta=listing_meta(listing, sized),
         title=title,
-        notes=[f"{len(listing.records)} models {SOURCE_TEXT[listing.source]}, fetched {fetched}; "
+        notes=[f"{count_of(len(listing.records), 'model')} {SOURCE_TEXT[listing.source]}, fetched {fetched}; "
                "downloads are the last 30 days", *(SIGNAL_NOTES[s] for s in signals),
                *([footnote] if footnote else [])],
         column_notes={"flags": legend} if legend else {},
