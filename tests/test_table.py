@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from hubradar.render.table import Cell, Terminal, cell_len, render_table, wrap, wrap_list
@@ -44,6 +44,8 @@ def _rich(headers: list[str], right: list[bool], rows: list[list[str]], title: s
 )))
 def test_the_layout_is_richs_simple_head_without_trailing_spaces(table: tuple) -> None:
     headers, right, rows, title = table
+    widths = [max([cell_len(h), *(cell_len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    assume(sum(widths) + 3 * (len(widths) - 1) >= 2)  # a wide character in a table 1 column wide: Rich drops it
     ours = render_table(PLAIN, headers, right, [[Cell.of(c) for c in row] for row in rows], title)
     assert ours == _rich(headers, right, rows, title)
     assert all(line == line.rstrip() for line in ours.splitlines())

@@ -164,6 +164,9 @@ def _table(out: str) -> tuple[list[str], list[list[str]]]:
     headers = re.split(r"\s{2,}", lines[start].strip())  # columns are 3 spaces apart; "in band" is one header
     rows = []
     for line in lines[start + 2:]:
+        if rows and line[:1] == " " and line.lstrip()[:1] and not line.lstrip()[0].isdigit():
+            rows[-1][-1] += " " + line.strip()  # a wrapped flag list goes on under its row
+            continue
         cells = re.split(r"\s{2,}", line.strip()) if line.strip() else []
         if headers[-1] == "flags" and len(cells) == len(headers) - 1:
             cells.append("")  # a row with no flags ends in blanks

@@ -142,10 +142,10 @@ def _line(terminal: Terminal, cells: Sequence[Cell], widths: Sequence[int], righ
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """`text` broken at spaces into lines of at most `width` columns (a longer word stands alone)."""
+    """`text` broken at spaces into lines of at most `width` columns (a longer word is folded, as Rich does)."""
     lines: list[str] = []
     current = ""
-    for word in text.split(" "):
+    for word in _fold(text.split(" "), max(1, width)):
         if not current:
             current = word
         elif cell_len(current) + 1 + cell_len(word) <= width:
@@ -155,6 +155,21 @@ def wrap(text: str, width: int) -> list[str]:
             current = word
     lines.append(current)
     return lines
+
+
+def _fold(words: list[str], width: int) -> list[str]:
+    """Words no longer than `width`: a longer one cut into pieces of `width` columns."""
+    out: list[str] = []
+    for word in words:
+        while cell_len(word) > width:
+            cut = width
+            while cell_len(word[:cut]) > width:
+                cut -= 1
+            cut = max(1, cut)
+            out.append(word[:cut])
+            word = word[cut:]
+        out.append(word)
+    return out
 
 
 def wrap_list(items: Sequence[str], width: int) -> tuple[str, ...]:
