@@ -25,7 +25,7 @@ def test_trending_live_asks_once_with_expand_and_ranks_like_the_hub(run, hub: St
     assert [r["id"] for r in payload["rows"]] == _trending_ids(5)
     assert [r["rank"] for r in payload["rows"]] == [1, 2, 3, 4, 5]
     assert payload["rows"][0] == {
-        "rank": 1, "id": "Qwen/Qwen3.8-27B", "author": "Qwen", "task": "image-text-to-text",
+        "rank": 1, "listing_rank": 1, "id": "Qwen/Qwen3.8-27B", "author": "Qwen", "task": "image-text-to-text",
         "library": "transformers", "params": 27_000_000_000, "params_source": "name", "active_params": None,
         "size_band": "medium", "band_rank": 1, "trending_score": 2970.0, "downloads": 1726651,
         "likes": 11908, "created_at": "2026-08-05T08:22:59.000Z", "tags": ["transformers", "image-text-to-text"],
@@ -155,9 +155,9 @@ def test_csv_and_markdown_formats(run, hub: StandInHub) -> None:
     out = run("trending", "--limit", "3", "--format", "csv").out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in rows] == _trending_ids(3)
-    assert list(rows[0]) == ["rank", "id", "author", "task", "library", "params", "params_source", "active_params",
-                             "size_band", "band_rank", "trending_score", "downloads", "likes", "created_at", "tags",
-                             "providers", "provider_count", "flags"]
+    assert list(rows[0]) == ["rank", "listing_rank", "id", "author", "task", "library", "params", "params_source",
+                             "active_params", "size_band", "band_rank", "trending_score", "downloads", "likes",
+                             "created_at", "tags", "providers", "provider_count", "flags"]
     assert rows[0]["tags"] == "transformers;image-text-to-text"
     md = run("trending", "--limit", "3", "--format", "md").out
     assert md.splitlines()[2].startswith("| # | model |")

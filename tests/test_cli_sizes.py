@@ -35,8 +35,9 @@ def test_size_band_filter_looks_deep_and_keeps_only_the_band(run, hub: StandInHu
     assert all(r["size_band"] == "large" and r["params"] >= 100 * B for r in rows)
     assert [r["band_rank"] for r in rows] == list(range(1, 9))
     order = _by_downloads()
-    assert [r["rank"] for r in rows] == [order.index(r["id"]) + 1 for r in rows]  # rank in the whole listing
-    assert rows[0]["rank"] > 1  # small models lead the downloads listing; rank says so
+    assert [r["rank"] for r in rows] == list(range(1, 9))  # the rows shown are numbered 1, 2, 3 ...
+    assert [r["listing_rank"] for r in rows] == [order.index(r["id"]) + 1 for r in rows]  # ... and keep their place
+    assert rows[0]["listing_rank"] > 1  # small models lead the downloads listing; listing_rank says so
     [request] = hub.listing_requests()
     assert request.query["limit"] == ["1000"]
     assert "num_parameters" not in request.query
@@ -97,17 +98,20 @@ def test_a_reupload_inherits_its_bases_size_through_lineage(run, hub: StandInHub
 
 
 def test_unknown_sizes_are_counted_in_a_footnote_and_kept_on_request(run, hub: StandInHub) -> None:
-    filtered = run("top", "--size", "small", "--limit", "5", "--format", "json")
-    rows = filtered.json()["rows"]
-    last = rows[-1]["rank"]
-    kept = run("top", "--size", "small", "--include-unknown", "--limit", "200", "--format", "json").json()
-    unknown_above = [r for r in kept["rows"] if r["params"] is None and r["rank"] < last]
-    assert unknown_above, "the downloads listing starts with models of unknown size"
-    assert filtered.json()["size_filter"]["unknown_left_out"] == len(unknown_above)
+    filtered = run("top", "--size", "small", "--limit", "5", "--format", "json").json()
+    kept = run("top", "--size", "small", "--include-unknown", "--limit", "1000", "--format", "json").json()
+    unknown = [r for r in kept["rows"] if r["params"] is None]
+    assert unknown, "the downloads listing holds models of unknown size"
+    scanned = filtered["size_filter"]["scanned"]
+    assert filtered["size_filter"]["unknown_left_out"] == len(unknown)  # of all that was looked through ...
+    for limit in ("1", "20", "104"):  # ... so the same whatever the limit (it was 24, 58, 250)
+        again = run("top", "--size", "small", "--limit", limit, "--format", "json").json()
+        assert again["size_filter"]["unknown_left_out"] == len(unknown)
     assert all(r["size_band"] in ("small", None) for r in kept["rows"])
     assert kept["size_filter"]["include_unknown"] is True
     table = run("top", "--size", "small", "--limit", "5")
-    assert f"{len(unknown_above)} models of unknown size left out; --include-unknown keeps them" in table.out
+    assert (f"{len(unknown)} models of unknown size left out of the {scanned:,} looked through; "
+            "--include-unknown keeps them") in " ".join(table.out.split())
     md = run("top", "--size", "small", "--limit", "5", "--format", "md").out
     assert "of unknown size left out" in md
     assert "of unknown size left out" not in run("top", "--size", "small", "--include-unknown").out
@@ -210,7 +214,8 @@ def test_derivatives_column_on_a_size_filtered_listing_keeps_listing_ranks(run, 
     rows = result.json()["rows"]
     assert len(rows) == 4 and all(r["size_band"] == "small" for r in rows)
     order = [m["id"] for m in sorted(models.values(), key=lambda m: m["downloads"], reverse=True)]
-    assert [r["rank"] for r in rows] == [order.index(r["id"]) + 1 for r in rows]
+    assert [r["listing_rank"] for r in rows] == [order.index(r["id"]) + 1 for r in rows]
+    assert [r["rank"] for r in rows] == [1, 2, 3, 4]
     assert [r["band_rank"] for r in rows] == [1, 2, 3, 4]
     assert [r["derivatives"] for r in rows] == [models[r["id"]].get("childrenModelCount") for r in rows]
     looked_up = [r for r in hub.requests if r.path.startswith("/api/models/")]

@@ -495,16 +495,18 @@ def test_size_listing_ranks_in_band_counts_unknowns_and_cuts_to_limit() -> None:
     small = SizeFilter.build(size="small")
     cut = size_listing(ranked, size_of, small, limit=2)
     assert [(r.record.name, r.rank, r.band_rank) for r in cut.rows] == [("c", 3, 1), ("d", 4, 2)]
-    assert (cut.scanned, cut.matched, cut.unknown_left_out) == (8, 4, 1)  # only b ranked above the last row
+    assert (cut.scanned, cut.matched, cut.unknown_left_out) == (8, 4, 3)  # b, e and g: all that was looked through
     assert wording(unknown_footnote(cut) or "", as_flag) == (
-        "1 model of unknown size left out; --include-unknown keeps them")
+        "3 models of unknown size left out of the 8 looked through; --include-unknown keeps them")
+    # the same count whatever the limit (it was 1 with --limit 2 and 3 with --limit 4)
+    assert {size_listing(ranked, size_of, small, limit=n).unknown_left_out for n in (1, 2, 4, 8)} == {3}
     keep = size_listing(ranked, size_of, SizeFilter.build(size="small", include_unknown=True), limit=3)
     assert [r.record.name for r in keep.rows] == ["b", "c", "d"]
     assert unknown_footnote(keep) is None
     short = size_listing(ranked, size_of, SizeFilter.build(size="large"), limit=5)
     assert short.rows == [] and short.unknown_left_out == 3
     assert wording(unknown_footnote(short) or "", as_flag) == (
-        "3 models of unknown size left out; --include-unknown keeps them")
+        "3 models of unknown size left out of the 8 looked through; --include-unknown keeps them")
 
 
 def test_filter_depth_looks_deeper_than_the_rows_shown() -> None:

@@ -239,8 +239,8 @@ def size_listing(
     """Size a ranked listing, keep the first `limit` rows the filter accepts.
 
     `rank` and `band_rank` are positions in the whole ranked listing (so a kept 7B model ranked 37th
-    overall may be 5th among small models). `unknown_left_out` counts models of unknown size the
-    filter dropped while it was still filling the rows: the ones that would have been listed.
+    overall may be 5th among small models). `unknown_left_out` counts the models of unknown size the
+    filter left out of everything it looked through (`scanned`), so it does not change with `limit`.
     """
     per_band: Counter[SizeBand] = Counter()
     rows: list[SizedRow] = []
@@ -257,7 +257,7 @@ def size_listing(
             matched += 1
             if not full:
                 rows.append(SizedRow(record, position, info, band_rank))
-        elif info.params is None and not full:
+        elif info.params is None:
             unknown += 1
     return SizedListing(rows, len(ranked), matched, unknown, flt)
 
@@ -278,11 +278,11 @@ def scan_notice(sized: SizedListing, sort: str) -> str:
 
 
 def unknown_footnote(sized: SizedListing) -> str | None:
-    """'12 models of unknown size left out; include_unknown keeps them' (None when there are none)."""
+    """'27 models of unknown size left out of the 548 looked through; include_unknown keeps them' (None: none)."""
     if sized.filter is None or sized.filter.include_unknown or not sized.unknown_left_out:
         return None
-    count = sized.unknown_left_out
-    return f"{count} model{'s' if count != 1 else ''} of unknown size left out; {param('include_unknown')} keeps them"
+    return (f"{count_of(sized.unknown_left_out, 'model')} of unknown size left out of the {sized.scanned:,} looked "
+            f"through; {param('include_unknown')} keeps them")
 
 
 def sized_listing(listing: Listing, size_filter: SizeFilter | None = None) -> SizedListing:

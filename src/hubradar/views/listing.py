@@ -13,10 +13,12 @@ from hubradar.analysis.sizes import SizedListing, SizedRow, size_listing, sized_
 from hubradar.core.listing import Listing
 from hubradar.core.time import now_utc, to_iso
 from hubradar.core.units import count_of
+from hubradar.core.vocabulary import SORTS
 from hubradar.views.view import Column, View
 
 LISTING_COLUMNS = [
     Column("rank", "#", "int"),
+    Column("listing_rank", "overall", "int", priority=2),  # shown only under a size filter (else it is `#`)
     Column("id", "model", "id"),
     Column("task", "task", "text", priority=3),
     Column("params", "params", "params", priority=2),
@@ -30,15 +32,14 @@ LISTING_COLUMNS = [
     Column("flags", "flags", "list"),  # never dropped: a row read without its flags is easy to misread
 ]
 SOURCE_TEXT = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
-LISTING_KEYS = ["rank", "id", "author", "task", "library", "params", "params_source", "active_params",
+LISTING_KEYS = ["rank", "listing_rank", "id", "author", "task", "library", "params", "params_source", "active_params",
                 "size_band", "band_rank", "trending_score", "downloads", "likes", "created_at", "tags",
                 "providers", "provider_count", "flags"]
 # Only with --derivatives or --sort derivatives: one Hub request per row, so never by default.
 DERIVATIVES_COLUMN = Column("derivatives", "derivatives", "count")
 SIGNAL_KEYS = {"providers": "provider_count", "derivatives": "derivatives"}
-# The column a listing is ranked by: kept at any width (a trending table without its trending score
-# would be ranked by a number it does not show).
-SORT_COLUMNS = {"trending": "trending_score", "likes": "likes", "created": "created_at"}
+# The listing column that shows a sort's number (all-time downloads are not a listing column).
+_SHOWN = {"trending_score": "trending_score", "likes": "likes", "created_at": "created_at"}
 SIGNAL_NOTES = {
     "providers": "providers: inference providers serving the model live (staging and error not counted)",
     "derivatives": "derivatives: models on the Hub that name it as their base (finetunes, quantizations, "
@@ -60,10 +61,11 @@ def _sized_rows(listing: Listing, sized: SizedListing | None) -> list[SizedRow]:
     return size_listing(listing.records, lambda r: by_id[r.id].size).rows
 
 
-def _row(row: SizedRow) -> dict[str, Any]:
+def _row(position: int, row: SizedRow) -> dict[str, Any]:
     r, size = row.record, row.size
     return {
-        "rank": row.rank,
+        "rank": position,  # the row's number as shown
+        "listing_rank": row.rank,  # its place in the whole listing (a size filter skips models)
         "id": r.id,
         "author": r.author,
         "task": r.task,
@@ -85,7 +87,7 @@ def _row(row: SizedRow) -> dict[str, Any]:
 
 def listing_rows(listing: Listing, sized: SizedListing | None = None) -> list[dict[str, Any]]:
     """The JSON rows of a listing (the keys of LISTING_KEYS, raw numbers)."""
-    return [_row(row) for row in _sized_rows(listing, sized)]
+    return [_row(i, row) for i, row in enumerate(_sized_rows(listing, sized), start=1)]
 
 
 def listing_meta(listing: Listing, sized: SizedListing | None = None) -> dict[str, Any]:
@@ -135,8 +137,16 @@ def _with_signals(
     listing: Listing, signals: Collection[str], sized: SizedListing | None = None
 ) -> tuple[list[Column], list[dict[str, Any]], list[str]]:
     """Columns, rows and CSV keys with the derivatives column added and asked-for signals kept."""
-    keep = {SIGNAL_KEYS[s] for s in signals} | {SORT_COLUMNS.get(listing.query.sort, "downloads")}
-    columns = [replace(c, priority=0) if c.key in keep else c for c in LISTING_COLUMNS]
+    # What the question was about stays at any width: the number ranked by, the signals asked for,
+    # and what was filtered on (the task; the size, and the overall rank a size filter skips through).
+    query = listing.query
+    keep = {SIGNAL_KEYS[s] for s in signals} | {_SHOWN.get(SORTS[query.sort].column, "downloads")}
+    if query.task:
+        keep.add("task")
+    if sized is not None and sized.filter is not None:
+        keep |= {"params", "listing_rank"} | ({"size_band"} if sized.filter.band else set())
+    columns = [replace(c, priority=0) if c.key in keep else c for c in LISTING_COLUMNS
+               if c.key != "listing_rank" or (sized is not None and sized.filter is not None)]
     rows = listing_rows(listing, sized)
     keys = list(LISTING_KEYS)
     if "derivatives" in signals:
