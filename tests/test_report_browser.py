@@ -21,18 +21,13 @@ import pytest
 from conftest import FIXTURES, hub_models
 from hubradar.app.listing import get_listing
 from hubradar.app.options import FetchOptions
+from hubradar.app.report import Radar
 from hubradar.core.query import ListingQuery
-from hubradar.render.html.report import (
-    Bar,
-    Point,
-    Section,
-    bar_chart,
-    model_link,
-    radar_report,
-    render_html,
-    scatter_chart,
-    sparkline,
-)
+from hubradar.render.html.page import Section, model_link, render_html
+from hubradar.render.html.sections import radar_report
+from hubradar.render.html.svg import Bar, bar_chart, scatter_chart, sparkline
+from hubradar.views.chart import Point, ScatterPlot
+from hubradar.views.report import radar_content
 from hubserver import StandInHub
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -229,8 +224,8 @@ def _chart_sections() -> list[Section]:
     return [
         Section("share", "Download share by org", html=bar_chart(bars, label="Share of downloads"), markdown=""),
         Section("quadrant", "Attention against adoption", markdown="",
-                html=scatter_chart(points, label="Attention against adoption", x_label="downloads (30 days, log)",
-                                   y_label="likes share", y_range=(0, 1))),
+                html=scatter_chart(ScatterPlot(points, x_title="downloads (30 days, log)", y_title="likes share",
+                                               y_range=(0, 1)), label="Attention against adoption")),
         Section("movers", "Downloads over two weeks", markdown="",
                 html=f"<div class='table-wrap'><table><tbody>{rows}</tbody></table></div>"),
     ]
@@ -241,7 +236,7 @@ def chart_page(hub: StandInHub, tmp_path: Path) -> Path:
     options = FetchOptions()
     trending = get_listing(ListingQuery(sort="trending", limit=10), options)
     top = get_listing(ListingQuery(sort="downloads", limit=10), options)
-    report = radar_report(trending, [top], generated_at=BUILT)
+    report = radar_report(radar_content(Radar(BUILT, trending, [top])))
     report.sections[-1:-1] = _chart_sections()
     path = tmp_path / "charts.html"
     path.write_text(render_html(report), encoding="utf-8")
