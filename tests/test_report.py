@@ -84,7 +84,7 @@ def test_report_has_every_section_with_live_provenance_and_balanced_markup(run, 
     # trending, the two tasks, and one deep downloads listing the families are grouped over
     assert len(hub.listing_requests()) == 4
     # the families chart: one bar per family, the largest first, linked to its base model's page
-    assert len(page.find("g", **{"class": "bar-row"})) == 10
+    assert len(page.find("div", **{"class": "bar-row"})) == 10
     assert 'href="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2"' in markup
     for bias in ("Downloads are not production use", "Small models download more", "Re-uploads fragment",
                  "Launch spikes and bots inflate trending", "Closed models are invisible",
@@ -264,7 +264,7 @@ def test_bar_chart_lengths_follow_the_values_and_labels_are_escaped() -> None:
     assert _rects(markup, "bar") == ["100%", "25%", "0%"]  # relative to the leader
     assert _rects(markup, "track") == ["100%"] * 3
     assert "40%" in page.text and "10%" in page.text and "31 repos" in page.text and "<script>x" in page.text
-    assert page.find("svg")[0].attrs["aria-label"] == "Download share & more"
+    assert page.find("div", **{"class": "chart bars"})[0].attrs["aria-label"] == "Download share & more"
     assert _rects(bar_chart(bars, label="x", max_value=1.0), "bar") == ["40%", "10%", "0%"]
 
 

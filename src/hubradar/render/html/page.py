@@ -45,10 +45,25 @@ def model_url(model_id: str) -> str:
     return f"{HUB_URL}/{quote(model_id, safe='/')}"
 
 
+def breakable(text: str) -> str:
+    """Escaped text with a line-break chance after each `/` and `_`, so a long id wraps at its parts.
+
+    An id has no spaces: without these, a narrow column breaks one such as `fairface_age_image_detection`
+    anywhere, mid-word.
+    """
+    return esc(text).replace("/", "/<wbr>").replace("_", "_<wbr>")
+
+
 def model_link(model_id: str) -> str:
-    """`org/name` as a link to the Hub, the org muted (on phones, under the name) and a line-break chance after it."""
+    """`org/name` as a link to the Hub, the org muted (on phones, under the name) and a line-break chance after it.
+
+    The name is an element of its own and the break chance sits inside the org's: on phones the
+    link is a column (name, then org), where anything loose between them would be a line of its
+    own (an empty one above or below the name).
+    """
     org, slash, name = model_id.rpartition("/")
-    inner = f'<span class="org">{esc(org)}<span class="slash">/</span></span><wbr>{esc(name)}' if slash else esc(name)
+    inner = (f'<span class="org">{breakable(org)}<span class="slash">/</span><wbr></span>'
+             f'<span class="name">{breakable(name)}</span>' if slash else breakable(name))
     return f'<a href="{esc(model_url(model_id))}">{inner}</a>'
 
 

@@ -9,13 +9,13 @@ values with `render.charts.scale` (as the terminal's do); every label is escaped
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from hubradar.core.units import human_count
 from hubradar.render.charts import scale
 from hubradar.render.charts import sparkline as text_line
-from hubradar.render.html.page import esc
+from hubradar.render.html.page import breakable, esc
 from hubradar.render.ids import shorten_middle
 from hubradar.render.scatter import finite, frame, percent
 from hubradar.render.text import clean
@@ -58,37 +58,35 @@ class Bar:
     note: str | None = None
 
 
-BAR_ROW = 38
-BAR_LABEL = 40  # characters of a bar's label before it is shortened in the middle
-
-
 def bar_chart(bars: Sequence[Bar], *, label: str, value_text: Callable[[float], str] = percent,
               max_value: float | None = None) -> str:
-    """Horizontal bars, label and value above each bar (families' download share).
+    """Horizontal bars, each under its label and value (families' download share).
 
-    Bar lengths are relative to `max_value` (default: the largest value), so the leader fills
-    the row; the text says the value itself.
+    The label and value are HTML text, so they wrap: side by side where they fit, the value on a
+    line of its own under a long label on a phone. Bar lengths are relative to `max_value`
+    (default: the largest value), so the leader fills the row; the text says the value itself.
     """
     values = [finite(b.value, "a bar's value") for b in bars]
     if any(v < 0 for v in values):
         raise ValueError("bar values must be >= 0")
     if not bars:
-        return _svg("bars", label, _text("0", "18", "Nothing to show.", "empty-chart"), height=28)
+        return (f'<div class="chart bars" role="group" aria-label="{esc(label)}">'
+                '<p class="empty">Nothing to show.</p></div>')
     most = max_value if max_value is not None and max_value > 0 else max(values) or 1.0
     rows = []
-    for i, (bar, value) in enumerate(zip(bars, values, strict=True)):
-        top = i * BAR_ROW
+    for bar, value in zip(bars, values, strict=True):
         width = min(100.0, 100.0 * value / most)
         shown = value_text(value)
-        note = f'<tspan class="note"> {esc(bar.note)}</tspan>' if bar.note else ""
-        name = _text("0", str(top + 15), shorten_middle(clean(bar.label), BAR_LABEL), "bar-label")
+        name = f'<a href="{esc(bar.href)}">{breakable(bar.label)}</a>' if bar.href else breakable(bar.label)
+        note = f'<span class="note"> {esc(bar.note)}</span>' if bar.note else ""
         rows.append(
-            f'<g class="bar-row"><title>{esc(bar.label)}: {esc(shown)}</title>{_linked(name, bar.href)}'
-            f'<text x="100%" y="{top + 15}" text-anchor="end" class="bar-value">{esc(shown)}{note}</text>'
-            f'<rect x="0" y="{top + 22}" width="100%" height="8" rx="4" class="track"/>'
-            f'<rect x="0" y="{top + 22}" width="{_pct(width)}" height="8" rx="4" class="bar"/></g>'
+            f'<div class="bar-row" title="{esc(bar.label)}: {esc(shown)}">'
+            f'<span class="bar-label">{name}</span> <span class="bar-value">{esc(shown)}{note}</span>'
+            f'<svg class="bar-track" xmlns="{SVG_NS}" width="100%" height="8" aria-hidden="true">'
+            f'<rect x="0" y="0" width="100%" height="8" rx="4" class="track"/>'
+            f'<rect x="0" y="0" width="{_pct(width)}" height="8" rx="4" class="bar"/></svg></div>'
         )
-    return _svg("bars", label, "\n".join(rows), height=len(bars) * BAR_ROW)
+    return f'<div class="chart bars" role="group" aria-label="{esc(label)}">\n' + "\n".join(rows) + "\n</div>"
 
 
 # --- the scatter ------------------------------------------------------------------------------
@@ -97,6 +95,14 @@ POINT_LABEL = 28  # characters of a dot's name before it is shortened in the mid
 SHORT_LABEL = 16  # on phones a highlighted dot is named by the part after the org, this long at most
 LABEL_FLIP = 50.0  # dots right of the middle carry their name on the left: names grow towards the centre
 SCATTER_PAD = "padding:30px 18px 46px 52px;box-sizing:border-box;overflow:visible"
+SCATTER_PAD_X, SCATTER_PAD_Y = 70, 76  # the padding's width and height: the plot is the svg less these
+# The plot widths (px) each set of names is shown at (report.css): the long names in windows wider
+# than 56rem (897 px, a 1280 px laptop, up to the 84rem page), the short ones in narrower windows
+# (a 320 px phone, a 390 px one, up to 896 px). The plot is the window less the page's margins.
+LONG_PLOTS = (713.0, 1098.0, 1160.0)
+SHORT_PLOTS = (204.0, 274.0, 712.0)
+CHAR_W, HI_CHAR_W = 7.6, 8.4  # px per character of a 12 px name, regular and bold (measured in chromium)
+SHIFTS = (0.0, 14.0, -14.0)  # a name on its dot's line, else just below or just above it
 
 
 def scatter_chart(plot: ScatterPlot, *, label: str, x_text: Callable[[float], str] = human_count,
@@ -139,7 +145,16 @@ def scatter_chart(plot: ScatterPlot, *, label: str, x_text: Callable[[float], st
         parts.append(_text(x_at, y_pos, text, "quadrant", dy=dy, anchor=anchor))
     spots = [(across, 100.0 - up) for across, up in shape.spots]  # SVG's y grows downwards
     points = plot.points
-    placed = _place_labels(spots, points, quadrants, max_labels)
+    plot_h = float(height - SCATTER_PAD_Y)
+    long_names = {i: shorten_middle(clean(p.label), POINT_LABEL) for i, p in enumerate(points)}
+    short_names = {i: shorten_middle(clean(p.label).rsplit("/", 1)[-1], SHORT_LABEL)
+                   for i, p in enumerate(points) if p.highlight}
+    # Wider screens show the long names (as many as fit), phones only the highlighted dots' short ones:
+    # each set is placed for the plot widths it is shown at.
+    placed = _place_labels(spots, points, long_names, quadrants, budget=max_labels, widths=LONG_PLOTS,
+                           height=plot_h, corner_char=9.0)
+    placed_short = _place_labels(spots, points, short_names, quadrants, budget=max_labels, widths=SHORT_PLOTS,
+                                 height=plot_h, corner_char=7.9)
     for i in sorted(range(len(points)), key=lambda i: points[i].highlight):  # highlighted dots on top
         point = points[i]
         x, y = spots[i]
@@ -148,69 +163,112 @@ def scatter_chart(plot: ScatterPlot, *, label: str, x_text: Callable[[float], st
         dot = (f'<circle cx="{_pct(x)}" cy="{_pct(y)}" r="{6 if hi else 5}" class="pt{hi}">'
                f"<title>{tip}</title></circle>")
         parts.append(_linked(dot, point.href))
-        if i in placed:
-            anchor, dx = placed[i], (9 if placed[i] == "start" else -9)
-            name = shorten_middle(clean(point.label), POINT_LABEL)
-            short = shorten_middle(clean(point.label).rsplit("/", 1)[-1], SHORT_LABEL)
-            if hi and short != name:  # phones show the short name (CSS), wider screens the long one
-                parts.append(_text(_pct(x), _pct(y), short, "pt-label hi short", dx=dx, dy=4, anchor=anchor))
-                hi += " long"
-            parts.append(_text(_pct(x), _pct(y), name, f"pt-label{hi}", dx=dx, dy=4, anchor=anchor))
+        wide, narrow = placed.get(i), placed_short.get(i)
+        if hi and narrow is not None and (narrow, short_names[i]) != (wide, long_names[i]):
+            parts.append(_name(x, y, short_names[i], "pt-label hi short", narrow))  # phones only (CSS)
+            hi += " long"
+        if wide is not None:
+            parts.append(_name(x, y, long_names[i], f"pt-label{hi}", wide))
     return _svg("scatter", label, "\n".join(parts), height=height, style=SCATTER_PAD)
 
 
 Box = tuple[float, float, float, float]
-NOMINAL_W, NOMINAL_H = 720.0, 300.0  # the plot size label placement plans for (wider plots only loosen it)
+Place = tuple[str, float]  # text-anchor (`start`: right of the dot, `end`: left, `middle`: over it), px below its line
+EDGE = 18.0  # px a name may reach past the plot's right edge, into the svg's padding
+
+
+def _name(x: float, y: float, text: str, klass: str, place: Place) -> str:
+    anchor, shift = place
+    dx = {"start": 9, "end": -9}.get(anchor, 0)
+    return _text(_pct(x), _pct(y), text, klass, dx=dx, dy=4 + shift, anchor=anchor)
 
 
 def _overlaps(box: Box, others: Iterable[Box]) -> bool:
     return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in others)
 
 
-def _place_labels(spots: Sequence[tuple[float, float]], points: Sequence[Point], quadrants: Quadrants,
-                  budget: int) -> dict[int, str]:
-    """Which dots get a name and on which side (`start` = right of the dot, `end` = left of it).
+def _fixed_text(width: float, height: float, quadrants: Quadrants, corner_char: float) -> list[Box]:
+    """The boxes of the corner labels at one plot width (px from the plot's top left)."""
+    boxes: list[Box] = []
+    for text, right, top in ((quadrants.top_left, False, 2.0), (quadrants.top_right, True, 2.0),
+                             (quadrants.bottom_left, False, height - 20), (quadrants.bottom_right, True, height - 20)):
+        wide = corner_char * len(text) + 8
+        start = 0.99 * width - wide if right else 0.01 * width
+        boxes.append((start, top, start + wide, top + 18))
+    return boxes
 
-    Highlighted dots first, then the most adopted. A name goes on its preferred side (left of dots
-    in the right part of the plot), else the other side, else nowhere: never over another name or
-    past the plot's edge, and (unless highlighted, which is always named) never over another dot
-    or a corner label. Planned on a nominal 720 x 300 px plot, about 7 px per character.
+
+def _place_labels(spots: Sequence[tuple[float, float]], points: Sequence[Point], names: Mapping[int, str],
+                  quadrants: Quadrants, *, budget: int, widths: Sequence[float], height: float,
+                  corner_char: float) -> dict[int, Place]:
+    """Which dots get their name (from `names`) and where.
+
+    Highlighted dots first, then the most adopted. A name goes beside its dot on the preferred side
+    (left of dots in the right part of the plot), else the other: never over another name, a corner
+    label or past the plot's edge, at any of the plot `widths` the names are shown at; and never
+    over another dot, unless highlighted. A highlighted dot, named wherever a name fits, may also
+    have it just below or above, or centred there, a line further if need be (on a phone a long
+    name may fit beside no dot).
+    Text is measured at about 7.6 px a character (8.4 bold).
     """
-    at = [(x / 100 * NOMINAL_W, y / 100 * NOMINAL_H) for x, y in spots]
-    dots: list[Box] = [(x - 6, y - 6, x + 6, y + 6) for x, y in at]
-    corner_text = [(quadrants.top_left, 0.0, 2.0), (quadrants.top_right, 1.0, 2.0),
-                   (quadrants.bottom_left, 0.0, NOMINAL_H - 18), (quadrants.bottom_right, 1.0, NOMINAL_H - 18)]
-    corners: list[Box] = []
-    for text, right, top in corner_text:
-        wide = 8.0 * len(text) + 8
-        start = NOMINAL_W - wide if right else 0.0
-        corners.append((start, top, start + wide, top + 16))
+    corners = {w: _fixed_text(w, height, quadrants, corner_char) for w in widths}
+    at = {w: [(x / 100 * w, y / 100 * height) for x, y in spots] for w in widths}
+    dots = {w: [(x - 6, y - 6, x + 6, y + 6) for x, y in at[w]] for w in widths}
+    widest = widths[-1]
+    named: dict[float, list[Box]] = {w: [] for w in widths}
+    chosen: dict[int, Place] = {}
 
-    def dots_near(i: int) -> list[Box]:
-        """Other dots, except those hidden under this one anyway."""
-        x, y = at[i]
-        return [d for j, d in enumerate(dots) if j != i and math.dist(at[j], (x, y)) > 6]
+    def boxes(i: int, place: Place) -> dict[float, Box] | None:
+        """The name's box at each width, or None where it would leave the plot."""
+        anchor, shift = place
+        span = 9 + (HI_CHAR_W if points[i].highlight else CHAR_W) * len(names[i])
+        out = {}
+        for w in widths:
+            x, y = at[w][i]
+            left = x + 3 if anchor == "start" else x - 3 - span if anchor == "end" else x - span / 2 + 4.5
+            box = (left, y - 7 + shift, left + span, y + 7 + shift)
+            if left < 0 or box[2] > w + EDGE or box[1] < -6 or box[3] > height + 6:
+                return None
+            out[w] = box
+        return out
 
-    names: list[Box] = []
-    chosen: dict[int, str] = {}
-    for i in sorted(range(len(points)), key=lambda i: (not points[i].highlight, -points[i].x)):
+    def clear(i: int, found: dict[float, Box], *, of_dots: bool) -> bool:
+        for w, box in found.items():
+            if _overlaps(box, named[w]) or _overlaps(box, corners[w]):
+                return False
+            near = [d for j, d in enumerate(dots[w]) if j != i and math.dist(at[w][j], at[w][i]) > 6]
+            if of_dots and _overlaps(box, near):
+                return False
+        return True
+
+    def tries(i: int) -> list[Place]:
+        sides = ["end", "start"] if spots[i][0] > LABEL_FLIP else ["start", "end"]
+        if not points[i].highlight:
+            return [(side, 0.0) for side in sides]
+        return [*((side, shift) for shift in SHIFTS for side in sides),
+                *(("middle", shift) for shift in (*SHIFTS[1:], 2 * SHIFTS[1], 2 * SHIFTS[2]))]
+
+    def room(i: int) -> int:
+        """How many places a name has inside the plot and off the corner labels, other names aside."""
+        return sum(1 for t in tries(i) if (found := boxes(i, t)) is not None
+                   and not any(_overlaps(box, corners[w]) for w, box in found.items()))
+
+    # The highlighted names first, those with the least room first (so a name squeezed into a corner
+    # is not crowded out by one that could go elsewhere), then the others by adoption.
+    order = sorted(names, key=lambda i: (not points[i].highlight, room(i) if points[i].highlight else 0, -points[i].x))
+    for i in order:
         if len(chosen) >= budget:
             break
-        x, y = at[i]
-        if any(math.dist(at[j], (x, y)) <= 6 for j in chosen):
+        if any(math.dist(at[widest][j], at[widest][i]) <= 6 for j in chosen):
             continue  # under a dot that is named already: a second name there would read as a pair
-        width = 9 + 7 * len(shorten_middle(clean(points[i].label), POINT_LABEL))
-        sides = ["end", "start"] if spots[i][0] > LABEL_FLIP else ["start", "end"]
-        for side in sides:
-            left = x + 3 if side == "start" else x - 3 - width
-            box = (left, y - 7, left + width, y + 7)
-            if left < 0 or box[2] > NOMINAL_W or _overlaps(box, names):
-                continue
-            if not points[i].highlight and (_overlaps(box, corners) or _overlaps(box, dots_near(i))):
-                continue
-            chosen[i] = side
-            names.append(box)
-            break
+        for of_dots in ((True, False) if points[i].highlight else (True,)):
+            place = next((t for t in tries(i) if (found := boxes(i, t)) is not None
+                          and clear(i, found, of_dots=of_dots)), None)
+            if place is not None:
+                chosen[i] = place
+                for w, box in (boxes(i, place) or {}).items():
+                    named[w].append(box)
+                break
     return chosen
 
 
