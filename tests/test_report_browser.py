@@ -32,9 +32,40 @@ from hubserver import StandInHub
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LAPTOP = {"width": 1366, "height": 900}
+LAPTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 320, "height": 640}  # the narrowest phones still in use
+WIDTHS = (("laptop", LAPTOP), ("phone", PHONE), ("small-phone", SMALL_PHONE))
+# Every visible text box on the page: HTML text by its line boxes (one per line a text node takes),
+# SVG text by its element's box (SVG text does not wrap). Returns the pairs that overlap by more
+# than a pixel each way (touching boxes on one line, or sub-pixel kerning, are not overlaps).
+OVERLAPS = """() => {
+  const boxes = [], range = document.createRange();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim() || !node.parentElement || node.parentElement.closest("svg")) continue;
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) boxes.push([node.textContent, r]);
+  }
+  for (const t of document.querySelectorAll("svg text")) {
+    const r = t.getBoundingClientRect();
+    if (t.textContent.trim() && r.width > 0 && r.height > 0 && getComputedStyle(t).display !== "none") {
+      boxes.push([t.textContent, r]);
+    }
+  }
+  boxes.sort((a, b) => a[1].top - b[1].top);
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) {
+    const a = boxes[i][1];
+    for (let j = i + 1; j < boxes.length && boxes[j][1].top < a.bottom - 1; j++) {
+      const b = boxes[j][1];
+      if (a.left < b.right - 1 && b.left < a.right - 1 && b.top < a.bottom - 1) {
+        hits.push(`${boxes[i][0].trim().slice(0, 40)} | ${boxes[j][0].trim().slice(0, 40)}`);
+      }
+    }
+  }
+  return hits;
+}"""
 BUILT = datetime(2026, 8, 21, 19, 30, tzinfo=UTC)
 
 
@@ -106,6 +137,10 @@ class Opened:
         return self.js("[...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth + 1)"
                        ".map((w) => w.closest('section')?.id ?? '?')")
 
+    def overlapping_text(self) -> list[str]:
+        """Pairs of visible text boxes drawn over each other (a name printed over a number, say)."""
+        return self.js(OVERLAPS)
+
     def visible(self, selector: str) -> bool:
         return self.page.locator(selector).first.is_visible()
 
@@ -124,7 +159,7 @@ def test_report_renders_sorts_and_fits_laptop_and_phone_light_and_dark(browser: 
     assert result.code == 0, result.err
     per_task = Counter(m.get("pipeline_tag") for m in hub_models())
     rows = 20 + min(20, per_task["text-generation"]) + min(20, per_task["feature-extraction"])
-    for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+    for name, viewport in WIDTHS:
         for scheme in ("light", "dark"):
             opened = Opened(browser, out, viewport=viewport, scheme=scheme)
             assert opened.errors == []
@@ -138,6 +173,7 @@ def test_report_renders_sorts_and_fits_laptop_and_phone_light_and_dark(browser: 
             assert opened.visible("#trending tbody tr:first-child td.id a")
             assert opened.fits_width(), f"{name} {scheme}: the page scrolls sideways"
             assert opened.tables_that_scroll() == [], f"{name} {scheme}: a table scrolls inside its card"
+            assert opened.overlapping_text() == [], f"{name} {scheme}: text printed over text"
             # Low-priority columns give way on a phone; the model and the ranking metric never do.
             assert opened.visible("#trending thead th.p1") is (name == "laptop")
             assert opened.visible("#trending thead th[aria-sort]")  # trending, the ranking metric of this section
@@ -147,7 +183,8 @@ def test_report_renders_sorts_and_fits_laptop_and_phone_light_and_dark(browser: 
             opened.page.screenshot(path=str(tmp_path / f"report-{name}-{scheme}.png"), full_page=True)
             opened.close()
     assert sorted(p.name for p in tmp_path.glob("report-*.png")) == [
-        "report-laptop-dark.png", "report-laptop-light.png", "report-phone-dark.png", "report-phone-light.png"]
+        "report-laptop-dark.png", "report-laptop-light.png", "report-phone-dark.png", "report-phone-light.png",
+        "report-small-phone-dark.png", "report-small-phone-light.png"]
 
 
 def test_clicking_a_header_sorts_and_unknowns_stay_last(browser: Any, run, hub: StandInHub, tmp_path: Path) -> None:
@@ -245,10 +282,11 @@ def chart_page(hub: StandInHub, tmp_path: Path) -> Path:
 
 def test_charts_render_to_scale_at_laptop_and_phone_light_and_dark(browser: Any, chart_page: Path,
                                                                     tmp_path: Path) -> None:
-    for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+    for name, viewport in WIDTHS:
         for scheme in ("light", "dark"):
             opened = Opened(browser, chart_page, viewport=viewport, scheme=scheme)
             assert opened.errors == [] and opened.fits_width()
+            assert opened.overlapping_text() == [], f"{name} {scheme}: text printed over text"
             # Bars: drawn lengths follow the shares, the leader filling its track.
             ratios = opened.js("""[...document.querySelectorAll('#share .bar-row')].map((g) =>
                 g.querySelector('.bar').getBoundingClientRect().width /
@@ -292,7 +330,7 @@ def test_charts_render_to_scale_at_laptop_and_phone_light_and_dark(browser: Any,
             assert len(widths) >= 8 and min(widths) > 0
             opened.page.screenshot(path=str(tmp_path / f"charts-{name}-{scheme}.png"), full_page=True)
             opened.close()
-    assert len(list(tmp_path.glob("charts-*.png"))) == 4
+    assert len(list(tmp_path.glob("charts-*.png"))) == 6
 
 
 def test_movers_and_gaps_sections_render_at_laptop_and_phone(browser: Any, run, hub: StandInHub,
@@ -304,16 +342,19 @@ def test_movers_and_gaps_sections_render_at_laptop_and_phone(browser: Any, run, 
     result = run("report", "--out", str(out), "--scores", str(scores), "--limit", "5")
     assert result.code == 0, result.err
     # The gaps table keeps five columns at any width (gap, label, model, score, family downloads).
-    small = Opened(browser, out, viewport=SMALL_PHONE)
-    assert small.fits_width() and small.tables_that_scroll() == [], "320 px: the page or a table scrolls sideways"
-    assert small.js("[...document.querySelectorAll('#gaps thead th')].filter((c) => c.offsetParent).length") == 5
-    small.close()
+    for scheme in ("light", "dark"):
+        small = Opened(browser, out, viewport=SMALL_PHONE, scheme=scheme)
+        assert small.fits_width() and small.tables_that_scroll() == [], "320 px: the page or a table scrolls sideways"
+        assert small.overlapping_text() == [], f"320 px {scheme}: text printed over text"
+        assert small.js("[...document.querySelectorAll('#gaps thead th')].filter((c) => c.offsetParent).length") == 5
+        small.close()
     for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
         for scheme in ("light", "dark"):
             opened = Opened(browser, out, viewport=viewport, scheme=scheme)
             assert opened.errors == []
             assert opened.fits_width(), f"{name} {scheme}: the page scrolls sideways"
             assert opened.tables_that_scroll() == [], f"{name} {scheme}: a table scrolls inside its card"
+            assert opened.overlapping_text() == [], f"{name} {scheme}: text printed over text"
             # Sparklines are drawn: each has a line of some length, in the movers tables.
             sparks = opened.js("[...document.querySelectorAll('#movers svg.spark')].map((s) => "
                                "s.getBoundingClientRect().width)")
