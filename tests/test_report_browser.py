@@ -26,8 +26,10 @@ from hubradar.core.query import ListingQuery
 from hubradar.render.html.page import Section, model_link, render_html
 from hubradar.render.html.sections import radar_report
 from hubradar.render.html.svg import Bar, bar_chart, scatter_chart, sparkline
+from hubradar.render.html.tables import table_html
 from hubradar.views.chart import Point, ScatterPlot
 from hubradar.views.report import radar_content
+from hubradar.views.view import Column, View
 from hubserver import StandInHub
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -65,6 +67,45 @@ OVERLAPS = """() => {
     }
   }
   return hits;
+}"""
+# Model links that open with an empty line or break a name mid-word: a name wraps after `-`, `_` or
+# `/` (the break chances an id has), in a word only when that word alone is wider than its column;
+# and its first line is the link's first line.
+BROKEN_IDS = """() => {
+  const range = document.createRange(), problems = [];
+  const width = (from, to) => {
+    range.setStart(from[2], from[3]);
+    range.setEnd(to[2], to[3] + 1);
+    return [...range.getClientRects()].reduce((sum, r) => sum + r.width, 0);
+  };
+  for (const link of document.querySelectorAll("td.id a")) {
+    const name = link.querySelector(".name") ?? link, chars = [];
+    const walker = document.createTreeWalker(name, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.length; i++) {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = range.getClientRects()[0];
+        if (box) chars.push([node.data[i], box.top, node, i]);
+      }
+    }
+    if (!chars.length) continue;
+    if (chars[0][1] > link.getBoundingClientRect().top + 3) problems.push(`${link.textContent}: an empty first line`);
+    const cell = link.closest("td"), style = getComputedStyle(cell);
+    const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const chance = (c) => "-_/".includes(c[0]);
+    for (let k = 1; k < chars.length; k++) {
+      if (chars[k][1] > chars[k - 1][1] + 2 && !chance(chars[k - 1])) {
+        let start = k - 1, end = k;
+        while (start > 0 && !chance(chars[start - 1])) start--;
+        while (end < chars.length - 1 && !chance(chars[end])) end++;
+        if (width(chars[start], chars[end]) <= room) {
+          problems.push(`${link.textContent}: broken mid-word after ${chars.slice(0, k).map((c) => c[0]).join("")}`);
+        }
+      }
+    }
+  }
+  return problems;
 }"""
 BUILT = datetime(2026, 8, 21, 19, 30, tzinfo=UTC)
 
@@ -141,6 +182,10 @@ class Opened:
         """Pairs of visible text boxes drawn over each other (a name printed over a number, say)."""
         return self.js(OVERLAPS)
 
+    def broken_ids(self) -> list[str]:
+        """Model names that wrap badly: after an empty first line, or in the middle of a word."""
+        return self.js(BROKEN_IDS)
+
     def visible(self, selector: str) -> bool:
         return self.page.locator(selector).first.is_visible()
 
@@ -174,6 +219,7 @@ def test_report_renders_sorts_and_fits_laptop_and_phone_light_and_dark(browser: 
             assert opened.fits_width(), f"{name} {scheme}: the page scrolls sideways"
             assert opened.tables_that_scroll() == [], f"{name} {scheme}: a table scrolls inside its card"
             assert opened.overlapping_text() == [], f"{name} {scheme}: text printed over text"
+            assert opened.broken_ids() == [], f"{name} {scheme}: a model's name wraps badly"
             # Low-priority columns give way on a phone; the model and the ranking metric never do.
             assert opened.visible("#trending thead th.p1") is (name == "laptop")
             assert opened.visible("#trending thead th[aria-sort]")  # trending, the ranking metric of this section
@@ -236,6 +282,11 @@ def _likes_share(model: dict[str, Any]) -> float:
     return likes / max(1e-9, likes + downloads / 1000)
 
 
+# Ids with long words: a phone's column is narrower than the name, and must break it only at its parts.
+LONG_IDS = ("dima806/fairface_age_image_detection", "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2",
+            "an-organisation-with-a-long-name/model_name_with_underscores_and_no_hyphens", "distilgpt2_finetuned_wiki")
+
+
 def _chart_sections() -> list[Section]:
     """Chart sections built from the 15 days of real captures (the shapes the later sections take)."""
     latest = hub_models()
@@ -258,7 +309,10 @@ def _chart_sections() -> list[Section]:
         f"<td>{sparkline([h.get(m['id']) for h in history], label=m['id'] + ' downloads')}</td></tr>"
         for m in trending[:8]
     )
+    ids = View([Column("id", "model", "id"), Column("downloads", "downloads", "count")],
+               [{"id": model, "downloads": 1000 * n} for n, model in enumerate(LONG_IDS)])
     return [
+        Section("ids", "Long ids", html=table_html(ids, label="Long ids"), markdown=""),
         Section("share", "Download share by org", html=bar_chart(bars, label="Share of downloads"), markdown=""),
         Section("quadrant", "Attention against adoption", markdown="",
                 html=scatter_chart(ScatterPlot(points, x_title="downloads (30 days, log)", y_title="likes share",
@@ -287,6 +341,7 @@ def test_charts_render_to_scale_at_laptop_and_phone_light_and_dark(browser: Any,
             opened = Opened(browser, chart_page, viewport=viewport, scheme=scheme)
             assert opened.errors == [] and opened.fits_width()
             assert opened.overlapping_text() == [], f"{name} {scheme}: text printed over text"
+            assert opened.broken_ids() == [], f"{name} {scheme}: a model's name wraps badly"
             # Bars: drawn lengths follow the shares, the leader filling its track.
             ratios = opened.js("""[...document.querySelectorAll('#share .bar-row')].map((g) =>
                 g.querySelector('.bar').getBoundingClientRect().width /
@@ -346,6 +401,7 @@ def test_movers_and_gaps_sections_render_at_laptop_and_phone(browser: Any, run, 
         small = Opened(browser, out, viewport=SMALL_PHONE, scheme=scheme)
         assert small.fits_width() and small.tables_that_scroll() == [], "320 px: the page or a table scrolls sideways"
         assert small.overlapping_text() == [], f"320 px {scheme}: text printed over text"
+        assert small.broken_ids() == [], f"320 px {scheme}: a model's name wraps badly"
         assert small.js("[...document.querySelectorAll('#gaps thead th')].filter((c) => c.offsetParent).length") == 5
         small.close()
     for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
@@ -355,6 +411,7 @@ def test_movers_and_gaps_sections_render_at_laptop_and_phone(browser: Any, run, 
             assert opened.fits_width(), f"{name} {scheme}: the page scrolls sideways"
             assert opened.tables_that_scroll() == [], f"{name} {scheme}: a table scrolls inside its card"
             assert opened.overlapping_text() == [], f"{name} {scheme}: text printed over text"
+            assert opened.broken_ids() == [], f"{name} {scheme}: a model's name wraps badly"
             # Sparklines are drawn: each has a line of some length, in the movers tables.
             sparks = opened.js("[...document.querySelectorAll('#movers svg.spark')].map((s) => "
                                "s.getBoundingClientRect().width)")
