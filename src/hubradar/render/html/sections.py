@@ -72,7 +72,7 @@ def listing_section(table: Ranked, generated_at: datetime, legend: Mapping[str, 
 def trending_section(table: Ranked, generated_at: datetime, legend: Mapping[str, str]) -> Section:
     return listing_section(
         table, generated_at, legend, key="trending", title="Trending now",
-        intro="What is rising, by the Hub's trending score (recent likes and downloads). "
+        intro="What is rising, by the Hub's trending score (the likes a model got over about the last 7 days). "
         "Good for spotting launches early; check the flags before reading much into a spike.",
     )
 
@@ -99,7 +99,7 @@ BIASES: tuple[tuple[str, str], ...] = (
      "Quantizations, mirrors and format conversions spread one model's downloads over many repos, "
      "so each repo looks smaller than the model really is."),
     ("Launch spikes and bots inflate trending",
-     "The trending score weighs recent likes and downloads: a launch day, a viral post or automated "
+     "The trending score is the likes a model got over about the last 7 days: a launch day, a viral post or automated "
      "likes lift a repo for days. Trending says what is rising, not what lasts."),
     ("Closed models are invisible",
      "Models offered only behind an API never appear on the Hub. This radar covers open weights, "
