@@ -16,7 +16,8 @@ from hubserver import StandInHub
 
 HEAVY = ("huggingface_hub", "httpx2", "pydantic", "rich.live", "hubradar.fetch.bundled",
          # other commands' code: `hubradar` loads a command's module only when that command runs
-         "hubradar.app.gaps", "hubradar.app.history", "hubradar.render.html.report", "hubradar.cli.gaps",
+         "hubradar.app.gaps", "hubradar.app.history", "hubradar.app.report", "hubradar.render.html.page",
+         "hubradar.cli.gaps",
          # ... and a listing's grouping code only with --group
          "hubradar.views.families", "hubradar.analysis.families", "hubradar.app.family")
 

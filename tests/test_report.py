@@ -13,23 +13,11 @@ import pytest
 
 from conftest import FIXTURES, hub_models
 from htmlcheck import Page, read_page
-from hubradar.render.html.report import (
-    Bar,
-    Point,
-    Quadrants,
-    Report,
-    Section,
-    bar_chart,
-    nice_ticks,
-    render_html,
-    render_markdown,
-    scatter_chart,
-    sparkline,
-    table_html,
-    text_bar,
-    text_sparkline,
-    write_page,
-)
+from hubradar.render.html.page import Report, Section, render_html, render_markdown, write_page
+from hubradar.render.html.svg import Bar, bar_chart, scatter_chart, sparkline, text_bar, text_sparkline
+from hubradar.render.html.tables import table_html
+from hubradar.render.scatter import nice_ticks
+from hubradar.views.chart import Point, Quadrants, ScatterPlot
 from hubradar.views.view import Column, View
 from hubserver import StandInHub
 
@@ -96,7 +84,7 @@ def test_report_has_every_section_with_live_provenance_and_balanced_markup(run, 
     # trending, the two tasks, and one deep downloads listing the families are grouped over
     assert len(hub.listing_requests()) == 4
     # the families chart: one bar per family, the largest first, linked to its base model's page
-    assert len(page.find("g", **{"class": "bar-row"})) == 10
+    assert len(page.find("div", **{"class": "bar-row"})) == 10
     assert 'href="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2"' in markup
     for bias in ("Downloads are not production use", "Small models download more", "Re-uploads fragment",
                  "Launch spikes and bots inflate trending", "Closed models are invisible",
@@ -276,7 +264,7 @@ def test_bar_chart_lengths_follow_the_values_and_labels_are_escaped() -> None:
     assert _rects(markup, "bar") == ["100%", "25%", "0%"]  # relative to the leader
     assert _rects(markup, "track") == ["100%"] * 3
     assert "40%" in page.text and "10%" in page.text and "31 repos" in page.text and "<script>x" in page.text
-    assert page.find("svg")[0].attrs["aria-label"] == "Download share & more"
+    assert page.find("div", **{"class": "chart bars"})[0].attrs["aria-label"] == "Download share & more"
     assert _rects(bar_chart(bars, label="x", max_value=1.0), "bar") == ["40%", "10%", "0%"]
 
 
@@ -297,7 +285,7 @@ def _circles(markup: str) -> list[tuple[float, float]]:
 
 def test_scatter_puts_decades_at_equal_distances_and_zero_in_its_own_slot() -> None:
     points = [Point(10, 0.2, "a"), Point(1_000, 0.5, "b"), Point(100_000, 0.9, "c"), Point(0, 0.4, "zero")]
-    markup = scatter_chart(points, label="gaps", x_label="downloads", y_label="pass rate", y_range=(0, 1))
+    markup = scatter_chart(ScatterPlot(points, x_title="downloads", y_title="pass rate", y_range=(0, 1)), label="gaps")
     page = read_page(markup)
     assert page.problems == []
     (ax, ay), (bx, by), (cx, cy), (zx, _) = _circles(markup)
@@ -313,14 +301,15 @@ def test_scatter_puts_decades_at_equal_distances_and_zero_in_its_own_slot() -> N
 
 def test_scatter_splits_default_to_the_medians_and_quadrants_are_labelled() -> None:
     points = [Point(x, y, f"m{x}") for x, y in ((10, 0.1), (100, 0.3), (1_000, 0.5), (10_000, 0.7), (100_000, 0.9))]
-    markup = scatter_chart(points, label="g", x_label="d", y_label="q", y_range=(0, 1),
-                           quadrants=Quadrants("TL", "TR", "BL", "BR"))
+    markup = scatter_chart(ScatterPlot(points, x_title="d", y_title="q", y_range=(0, 1),
+                                       quadrants=Quadrants("TL", "TR", "BL", "BR")), label="g")
     page = read_page(markup)
     splits = page.find("line", **{"class": "split"})
     assert [s.attrs["x1"] for s in splits] == ["50%", "0"]  # x median 1,000: the middle decade
     assert splits[1].attrs["y1"] == "50%"  # y median 0.5
     assert [t for t in ("TL", "TR", "BL", "BR") if f'class="quadrant">{t}<' in markup] == ["TL", "TR", "BL", "BR"]
-    explicit = scatter_chart(points, label="g", x_label="d", y_label="q", y_range=(0, 1), x_split=100, y_split=0.8)
+    explicit = scatter_chart(ScatterPlot(points, x_title="d", y_title="q", y_range=(0, 1), x_split=100, y_split=0.8),
+                             label="g")
     moved = read_page(explicit).find("line", **{"class": "split"})
     assert moved[0].attrs["x1"] == "25%" and moved[1].attrs["y1"] == "20%"
 
@@ -328,7 +317,7 @@ def test_scatter_splits_default_to_the_medians_and_quadrants_are_labelled() -> N
 def test_scatter_names_highlighted_dots_first_and_never_two_on_one_spot() -> None:
     points = [Point(1000, 0.5, "first"), Point(1000, 0.5, "same-spot"), Point(100_000, 0.1, "far"),
               Point(10, 0.95, "<hi>", highlight=True)]  # in the corner where a quadrant is named: still named
-    markup = scatter_chart(points, label="g", x_label="d", y_label="q", y_range=(0, 1))
+    markup = scatter_chart(ScatterPlot(points, x_title="d", y_title="q", y_range=(0, 1)), label="g")
     labels = re.findall(r'class="pt-label( hi)?">([^<]+)<', markup)
     assert labels == [("", "first"), ("", "far"), (" hi", "&lt;hi&gt;")]  # the highlighted one drawn last, on top
     assert len(read_page(markup).find("circle")) == 4  # every dot drawn, with a tooltip
@@ -337,11 +326,12 @@ def test_scatter_names_highlighted_dots_first_and_never_two_on_one_spot() -> Non
 
 
 def test_scatter_linear_axis_and_bad_input() -> None:
-    markup = scatter_chart([Point(0, 0, "a"), Point(50, 1, "b")], label="g", x_label="d", y_label="q", x_log=False)
+    markup = scatter_chart(ScatterPlot([Point(0, 0, "a"), Point(50, 1, "b")], x_title="d", y_title="q", x_log=False),
+                           label="g")
     assert [x for x, _ in _circles(markup)] == [0, 100]
     with pytest.raises(ValueError):
-        scatter_chart([Point(-1, 0.5, "neg")], label="g", x_label="d", y_label="q")
-    assert read_page(scatter_chart([], label="g", x_label="d", y_label="q")).problems == []
+        scatter_chart(ScatterPlot([Point(-1, 0.5, "neg")], x_title="d", y_title="q"), label="g")
+    assert read_page(scatter_chart(ScatterPlot([], x_title="d", y_title="q"), label="g")).problems == []
 
 
 def test_sparkline_breaks_at_missing_days_and_says_which_way_it_goes() -> None:

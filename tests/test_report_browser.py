@@ -21,25 +21,92 @@ import pytest
 from conftest import FIXTURES, hub_models
 from hubradar.app.listing import get_listing
 from hubradar.app.options import FetchOptions
+from hubradar.app.report import Radar
 from hubradar.core.query import ListingQuery
-from hubradar.render.html.report import (
-    Bar,
-    Point,
-    Section,
-    bar_chart,
-    model_link,
-    radar_report,
-    render_html,
-    scatter_chart,
-    sparkline,
-)
+from hubradar.render.html.page import Section, model_link, render_html
+from hubradar.render.html.sections import radar_report
+from hubradar.render.html.svg import Bar, bar_chart, scatter_chart, sparkline
+from hubradar.render.html.tables import table_html
+from hubradar.views.chart import Point, ScatterPlot
+from hubradar.views.report import radar_content
+from hubradar.views.view import Column, View
 from hubserver import StandInHub
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LAPTOP = {"width": 1366, "height": 900}
+LAPTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 320, "height": 640}  # the narrowest phones still in use
+WIDTHS = (("laptop", LAPTOP), ("phone", PHONE), ("small-phone", SMALL_PHONE))
+# Every visible text box on the page: HTML text by its line boxes (one per line a text node takes),
+# SVG text by its element's box (SVG text does not wrap). Returns the pairs that overlap by more
+# than a pixel each way (touching boxes on one line, or sub-pixel kerning, are not overlaps).
+OVERLAPS = """() => {
+  const boxes = [], range = document.createRange();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim() || !node.parentElement || node.parentElement.closest("svg")) continue;
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) boxes.push([node.textContent, r]);
+  }
+  for (const t of document.querySelectorAll("svg text")) {
+    const r = t.getBoundingClientRect();
+    if (t.textContent.trim() && r.width > 0 && r.height > 0 && getComputedStyle(t).display !== "none") {
+      boxes.push([t.textContent, r]);
+    }
+  }
+  boxes.sort((a, b) => a[1].top - b[1].top);
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) {
+    const a = boxes[i][1];
+    for (let j = i + 1; j < boxes.length && boxes[j][1].top < a.bottom - 1; j++) {
+      const b = boxes[j][1];
+      if (a.left < b.right - 1 && b.left < a.right - 1 && b.top < a.bottom - 1) {
+        hits.push(`${boxes[i][0].trim().slice(0, 40)} | ${boxes[j][0].trim().slice(0, 40)}`);
+      }
+    }
+  }
+  return hits;
+}"""
+# Model links that open with an empty line or break a name mid-word: a name wraps after `-`, `_` or
+# `/` (the break chances an id has), in a word only when that word alone is wider than its column;
+# and its first line is the link's first line.
+BROKEN_IDS = """() => {
+  const range = document.createRange(), problems = [];
+  const width = (from, to) => {
+    range.setStart(from[2], from[3]);
+    range.setEnd(to[2], to[3] + 1);
+    return [...range.getClientRects()].reduce((sum, r) => sum + r.width, 0);
+  };
+  for (const link of document.querySelectorAll("td.id a")) {
+    const name = link.querySelector(".name") ?? link, chars = [];
+    const walker = document.createTreeWalker(name, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.length; i++) {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = range.getClientRects()[0];
+        if (box) chars.push([node.data[i], box.top, node, i]);
+      }
+    }
+    if (!chars.length) continue;
+    if (chars[0][1] > link.getBoundingClientRect().top + 3) problems.push(`${link.textContent}: an empty first line`);
+    const cell = link.closest("td"), style = getComputedStyle(cell);
+    const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const chance = (c) => "-_/".includes(c[0]);
+    for (let k = 1; k < chars.length; k++) {
+      if (chars[k][1] > chars[k - 1][1] + 2 && !chance(chars[k - 1])) {
+        let start = k - 1, end = k;
+        while (start > 0 && !chance(chars[start - 1])) start--;
+        while (end < chars.length - 1 && !chance(chars[end])) end++;
+        if (width(chars[start], chars[end]) <= room) {
+          problems.push(`${link.textContent}: broken mid-word after ${chars.slice(0, k).map((c) => c[0]).join("")}`);
+        }
+      }
+    }
+  }
+  return problems;
+}"""
 BUILT = datetime(2026, 8, 21, 19, 30, tzinfo=UTC)
 
 
@@ -111,6 +178,14 @@ class Opened:
         return self.js("[...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth + 1)"
                        ".map((w) => w.closest('section')?.id ?? '?')")
 
+    def overlapping_text(self) -> list[str]:
+        """Pairs of visible text boxes drawn over each other (a name printed over a number, say)."""
+        return self.js(OVERLAPS)
+
+    def broken_ids(self) -> list[str]:
+        """Model names that wrap badly: after an empty first line, or in the middle of a word."""
+        return self.js(BROKEN_IDS)
+
     def visible(self, selector: str) -> bool:
         return self.page.locator(selector).first.is_visible()
 
@@ -129,7 +204,7 @@ def test_report_renders_sorts_and_fits_laptop_and_phone_light_and_dark(browser: 
     assert result.code == 0, result.err
     per_task = Counter(m.get("pipeline_tag") for m in hub_models())
     rows = 20 + min(20, per_task["text-generation"]) + min(20, per_task["feature-extraction"])
-    for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+    for name, viewport in WIDTHS:
         for scheme in ("light", "dark"):
             opened = Opened(browser, out, viewport=viewport, scheme=scheme)
             assert opened.errors == []
@@ -143,6 +218,8 @@ def test_report_renders_sorts_and_fits_laptop_and_phone_light_and_dark(browser: 
             assert opened.visible("#trending tbody tr:first-child td.id a")
             assert opened.fits_width(), f"{name} {scheme}: the page scrolls sideways"
             assert opened.tables_that_scroll() == [], f"{name} {scheme}: a table scrolls inside its card"
+            assert opened.overlapping_text() == [], f"{name} {scheme}: text printed over text"
+            assert opened.broken_ids() == [], f"{name} {scheme}: a model's name wraps badly"
             # Low-priority columns give way on a phone; the model and the ranking metric never do.
             assert opened.visible("#trending thead th.p1") is (name == "laptop")
             assert opened.visible("#trending thead th[aria-sort]")  # trending, the ranking metric of this section
@@ -152,7 +229,8 @@ def test_report_renders_sorts_and_fits_laptop_and_phone_light_and_dark(browser: 
             opened.page.screenshot(path=str(tmp_path / f"report-{name}-{scheme}.png"), full_page=True)
             opened.close()
     assert sorted(p.name for p in tmp_path.glob("report-*.png")) == [
-        "report-laptop-dark.png", "report-laptop-light.png", "report-phone-dark.png", "report-phone-light.png"]
+        "report-laptop-dark.png", "report-laptop-light.png", "report-phone-dark.png", "report-phone-light.png",
+        "report-small-phone-dark.png", "report-small-phone-light.png"]
 
 
 def test_clicking_a_header_sorts_and_unknowns_stay_last(browser: Any, run, hub: StandInHub, tmp_path: Path) -> None:
@@ -204,6 +282,11 @@ def _likes_share(model: dict[str, Any]) -> float:
     return likes / max(1e-9, likes + downloads / 1000)
 
 
+# Ids with long words: a phone's column is narrower than the name, and must break it only at its parts.
+LONG_IDS = ("dima806/fairface_age_image_detection", "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2",
+            "an-organisation-with-a-long-name/model_name_with_underscores_and_no_hyphens", "distilgpt2_finetuned_wiki")
+
+
 def _chart_sections() -> list[Section]:
     """Chart sections built from the 15 days of real captures (the shapes the later sections take)."""
     latest = hub_models()
@@ -226,11 +309,14 @@ def _chart_sections() -> list[Section]:
         f"<td>{sparkline([h.get(m['id']) for h in history], label=m['id'] + ' downloads')}</td></tr>"
         for m in trending[:8]
     )
+    ids = View([Column("id", "model", "id"), Column("downloads", "downloads", "count")],
+               [{"id": model, "downloads": 1000 * n} for n, model in enumerate(LONG_IDS)])
     return [
+        Section("ids", "Long ids", html=table_html(ids, label="Long ids"), markdown=""),
         Section("share", "Download share by org", html=bar_chart(bars, label="Share of downloads"), markdown=""),
         Section("quadrant", "Attention against adoption", markdown="",
-                html=scatter_chart(points, label="Attention against adoption", x_label="downloads (30 days, log)",
-                                   y_label="likes share", y_range=(0, 1))),
+                html=scatter_chart(ScatterPlot(points, x_title="downloads (30 days, log)", y_title="likes share",
+                                               y_range=(0, 1)), label="Attention against adoption")),
         Section("movers", "Downloads over two weeks", markdown="",
                 html=f"<div class='table-wrap'><table><tbody>{rows}</tbody></table></div>"),
     ]
@@ -241,7 +327,7 @@ def chart_page(hub: StandInHub, tmp_path: Path) -> Path:
     options = FetchOptions()
     trending = get_listing(ListingQuery(sort="trending", limit=10), options)
     top = get_listing(ListingQuery(sort="downloads", limit=10), options)
-    report = radar_report(trending, [top], generated_at=BUILT)
+    report = radar_report(radar_content(Radar(BUILT, trending, [top])))
     report.sections[-1:-1] = _chart_sections()
     path = tmp_path / "charts.html"
     path.write_text(render_html(report), encoding="utf-8")
@@ -250,10 +336,12 @@ def chart_page(hub: StandInHub, tmp_path: Path) -> Path:
 
 def test_charts_render_to_scale_at_laptop_and_phone_light_and_dark(browser: Any, chart_page: Path,
                                                                     tmp_path: Path) -> None:
-    for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+    for name, viewport in WIDTHS:
         for scheme in ("light", "dark"):
             opened = Opened(browser, chart_page, viewport=viewport, scheme=scheme)
             assert opened.errors == [] and opened.fits_width()
+            assert opened.overlapping_text() == [], f"{name} {scheme}: text printed over text"
+            assert opened.broken_ids() == [], f"{name} {scheme}: a model's name wraps badly"
             # Bars: drawn lengths follow the shares, the leader filling its track.
             ratios = opened.js("""[...document.querySelectorAll('#share .bar-row')].map((g) =>
                 g.querySelector('.bar').getBoundingClientRect().width /
@@ -297,7 +385,7 @@ def test_charts_render_to_scale_at_laptop_and_phone_light_and_dark(browser: Any,
             assert len(widths) >= 8 and min(widths) > 0
             opened.page.screenshot(path=str(tmp_path / f"charts-{name}-{scheme}.png"), full_page=True)
             opened.close()
-    assert len(list(tmp_path.glob("charts-*.png"))) == 4
+    assert len(list(tmp_path.glob("charts-*.png"))) == 6
 
 
 def test_movers_and_gaps_sections_render_at_laptop_and_phone(browser: Any, run, hub: StandInHub,
@@ -309,16 +397,21 @@ def test_movers_and_gaps_sections_render_at_laptop_and_phone(browser: Any, run, 
     result = run("report", "--out", str(out), "--scores", str(scores), "--limit", "5")
     assert result.code == 0, result.err
     # The gaps table keeps five columns at any width (gap, label, model, score, family downloads).
-    small = Opened(browser, out, viewport=SMALL_PHONE)
-    assert small.fits_width() and small.tables_that_scroll() == [], "320 px: the page or a table scrolls sideways"
-    assert small.js("[...document.querySelectorAll('#gaps thead th')].filter((c) => c.offsetParent).length") == 5
-    small.close()
+    for scheme in ("light", "dark"):
+        small = Opened(browser, out, viewport=SMALL_PHONE, scheme=scheme)
+        assert small.fits_width() and small.tables_that_scroll() == [], "320 px: the page or a table scrolls sideways"
+        assert small.overlapping_text() == [], f"320 px {scheme}: text printed over text"
+        assert small.broken_ids() == [], f"320 px {scheme}: a model's name wraps badly"
+        assert small.js("[...document.querySelectorAll('#gaps thead th')].filter((c) => c.offsetParent).length") == 5
+        small.close()
     for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
         for scheme in ("light", "dark"):
             opened = Opened(browser, out, viewport=viewport, scheme=scheme)
             assert opened.errors == []
             assert opened.fits_width(), f"{name} {scheme}: the page scrolls sideways"
             assert opened.tables_that_scroll() == [], f"{name} {scheme}: a table scrolls inside its card"
+            assert opened.overlapping_text() == [], f"{name} {scheme}: text printed over text"
+            assert opened.broken_ids() == [], f"{name} {scheme}: a model's name wraps badly"
             # Sparklines are drawn: each has a line of some length, in the movers tables.
             sparks = opened.js("[...document.querySelectorAll('#movers svg.spark')].map((s) => "
                                "s.getBoundingClientRect().width)")

@@ -4,7 +4,8 @@
 
 Builds the page from the bundled snapshot (offline, in a throwaway cache) with the CLI, opens it in
 the system's chromium through Playwright (never `playwright install`) and writes
-docs/img/report-laptop-light.png and docs/img/report-phone-dark.png.
+docs/img/report-laptop-light.png, docs/img/report-phone-dark.png (the top of the page) and
+docs/img/report-families-phone.png (the families section on a 320 px phone).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = (("report-laptop-light.png", {"width": 1280, "height": 860}, "light"),
-         ("report-phone-dark.png", {"width": 390, "height": 844}, "dark"))
+SHOTS = (("report-laptop-light.png", {"width": 1280, "height": 860}, "light", None),
+         ("report-phone-dark.png", {"width": 390, "height": 844}, "dark", None),
+         ("report-families-phone.png", {"width": 320, "height": 640}, "light", "#families"))
 
 
 def main() -> None:
@@ -36,11 +38,11 @@ def main() -> None:
                         "--task", "text-generation", "--limit", "12", "--out", str(page_path)], check=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=ARGS)
-            for name, viewport, scheme in SHOTS:
+            for name, viewport, scheme, section in SHOTS:
                 context = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
                 page = context.new_page()
                 page.goto(page_path.as_uri())
-                page.screenshot(path=str(out_dir / name))
+                (page.locator(section) if section else page).screenshot(path=str(out_dir / name))
                 context.close()
                 print(f"wrote {out_dir / name}")
             browser.close()

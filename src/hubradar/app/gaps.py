@@ -42,7 +42,7 @@ from hubradar.core.sizes import SizeFilter
 from hubradar.core.time import to_iso
 from hubradar.core.units import human_count, human_params
 from hubradar.core.vocabulary import ADOPTION_KINDS
-from hubradar.render.scatter import Point, Scatter
+from hubradar.views.chart import Point, Quadrants, ScatterPlot
 from hubradar.views.view import Column, View
 
 POOL_DEPTH = 1000  # the adoption listing: this many most-downloaded models, one request
@@ -641,52 +641,28 @@ PLOT_AXES = {"downloads": "family downloads, last 30 days", "derivatives": "fami
              "providers": "live inference providers of the family"}
 
 
-def _log(value: float) -> float:
-    """The plot's x: log10(1 + value), so 0 derivatives or providers still have a place."""
-    return math.log10(1 + max(0.0, value))
+def gaps_scatter(report: GapReport) -> tuple[ScatterPlot, list[str]] | None:
+    """Quality (score) against log adoption with quadrant lines at the medians, and a legend.
 
-
-def _x_axis(values: Sequence[float]) -> tuple[tuple[float, float], list[tuple[float, str]]]:
-    """The x range and ticks: whole decades around the values (and 0 when a value is 0)."""
-    low, high = min(values), max(values)
-    zero = low < 1
-    e_lo = 0 if zero else math.floor(math.log10(low))
-    e_hi = max(math.ceil(math.log10(max(high, 1))), e_lo + 1)
-    step = max(1, math.ceil((e_hi - e_lo) / 8))
-    ticks = [(_log(10**e), human_count(10**e)) for e in range(e_lo, e_hi + 1, step)]
-    if zero:
-        ticks.insert(0, (0.0, "0"))
-    return (0.0 if zero else _log(10**e_lo), _log(10**e_hi)), ticks
-
-
-def gaps_scatter(report: GapReport) -> tuple[Scatter, list[str]] | None:
-    """Quality (score) against log adoption with quadrant lines at the medians, and a legend."""
+    One plot for both outputs: `render.scatter.Scatter.of` draws it in a terminal, the report's
+    page as SVG (where the opportunities and warnings are highlighted and named).
+    """
     rows = [g for g in report.rows if g.adoption is not None]
     if not rows or report.median_adoption is None or report.median_score is None:
         return None
-    xs = [_log(g.adoption or 0) for g in rows]
-    ys = [g.row.score * 100 for g in rows]
-    x_range, x_ticks = _x_axis([g.adoption or 0 for g in rows])
-    y_lo, y_hi = math.floor(min(ys) / 10) * 10, math.ceil(max(ys) / 10) * 10
-    if y_hi <= y_lo:
-        y_lo, y_hi = max(0, y_lo - 10), min(100, y_hi + 10)
     points, legend = [], []
-    for i, (g, x, y) in enumerate(zip(rows, xs, ys, strict=True)):
+    for i, g in enumerate(rows):
         marker = MARKERS[i] if i < len(MARKERS) else EXTRA_MARKER
-        points.append(Point(x, y, marker, LABEL_STYLES.get(g.label, "")))
+        points.append(Point(float(g.adoption or 0), g.row.score, g.id, highlight=g.label in (OPPORTUNITY, WARNING),
+                            marker=marker, style=LABEL_STYLES.get(g.label, "")))
         if i < len(MARKERS):
             legend.append(f"{marker} {g.id} ({g.label}, {g.row.score * 100:.1f}%, {human_count(g.adoption)})")
-    y_mid = report.median_score * 100
-    scatter = Scatter(
-        points=points,
-        x_range=x_range,
-        y_range=(y_lo, y_hi),
-        x_ticks=x_ticks,
-        y_ticks=[(y_hi, f"{y_hi:.0f}%"), (y_mid, f"{y_mid:.0f}%"), (y_lo, f"{y_lo:.0f}%")],
-        x_split=_log(report.median_adoption),
-        y_split=y_mid,
-        corners={"tl": OPPORTUNITY, "tr": CONSENSUS, "bl": NEITHER, "br": WARNING},
-        x_title=f"{PLOT_AXES[report.kind]} (log scale); lines at the medians",
+    plot = ScatterPlot(
+        points,
+        x_title=PLOT_AXES[report.kind],
         y_title=f"score ({report.sheet.score_col})",
+        x_split=report.median_adoption,
+        y_split=report.median_score,
+        quadrants=Quadrants(OPPORTUNITY, CONSENSUS, NEITHER, WARNING),
     )
-    return scatter, legend
+    return plot, legend

@@ -229,6 +229,15 @@ class Movers:
         outside = self.depth + 1
         return (row.previous_rank or outside) - (row.rank or outside)
 
+    def by_change(self) -> list[tuple[str, list[MoverRow]]]:
+        """The rows by kind of change, biggest first: rising, new, falling, dropped (what a person reads)."""
+        return [
+            ("rising", [r for r in self.rows if r.status == "moved" and self.gain(r) > 0]),
+            ("new", [r for r in self.rows if r.status == "new"]),
+            ("falling", [r for r in reversed(self.rows) if r.status == "moved" and self.gain(r) < 0]),
+            ("dropped", [r for r in reversed(self.rows) if r.status == "dropped"]),
+        ]
+
 
 @dataclass(frozen=True)
 class _Entry:

@@ -12,7 +12,7 @@ from hubradar.app.gaps import find_gaps, gaps_scatter, gaps_view
 from hubradar.cli.options import OUTPUT, AdoptionChoice, FetchFlags, FormatOpt, QuietOpt, SizeFlags, TaskOpt, bundled
 from hubradar.core.errors import UsageError
 from hubradar.render.notices import Notifier
-from hubradar.render.scatter import to_plain, to_rich
+from hubradar.render.scatter import Scatter, to_plain, to_rich
 from hubradar.render.terminal import make_console
 from hubradar.render.text import emit
 from hubradar.views.view import OutputFormat
@@ -94,7 +94,8 @@ def gaps(
     if plot and drawn is None:
         notify("nothing to plot: no matched row has a download count")
     elif drawn is not None:
-        scatter, legend = drawn
+        figure, legend = drawn
+        scatter = Scatter.of(figure)
         if fmt is OutputFormat.md:
             typer.echo("\n```text\n" + to_plain(scatter.render(72, 18)) + "\n\n" + "\n".join(legend) + "\n```")
         else:

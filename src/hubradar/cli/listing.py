@@ -30,7 +30,7 @@ from hubradar.render.text import emit
 from hubradar.views.listing import listing_view
 from hubradar.views.view import OutputFormat
 
-TRENDING_HELP = """Models rising now, by the Hub's trending score.
+TRENDING_HELP = """Models rising now, by the Hub's trending score (the likes a model got over about the last 7 days).
 
 Examples:
 

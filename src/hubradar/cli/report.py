@@ -9,19 +9,14 @@ from typing import Annotated
 
 import typer
 
-from hubradar.analysis.scores import read_scores
-from hubradar.app.gaps import find_gaps
-from hubradar.app.history import existing_store
-from hubradar.app.listing import check_task, get_listing
+from hubradar.app.report import radar
 from hubradar.cli.gaps import SCORES, ModelColOpt, ScoreColOpt
 from hubradar.cli.options import OUTPUT, FetchFlags, LimitOpt, QuietOpt, TasksOpt, bundled
 from hubradar.core.errors import UsageError
-from hubradar.core.query import ListingQuery
-from hubradar.core.time import now_utc
-from hubradar.render.html.report import load_movers, radar_report, render_html, render_markdown, write_page
+from hubradar.render.html.page import render_html, render_markdown, write_page
+from hubradar.render.html.sections import radar_report
 from hubradar.render.notices import Notifier
-
-FAMILY_DEPTH = 1000  # families are computed over the 1,000 most downloaded models: one request
+from hubradar.views.report import radar_content
 
 REPORT_HELP = """Write the radar as one page: trending, most downloaded per task, movers, and how to read them.
 
@@ -81,30 +76,9 @@ def report(
         raise UsageError(f"--out: the directory {str(out.parent)!r} does not exist")
     if scores is None and (model_col or score_col):
         raise UsageError("--model-col and --score-col read the --scores file: add --scores FILE")
-    sheet = read_scores(scores, model_col=model_col, score_col=score_col) if scores is not None else None
-    if sheet is not None:
-        notify(sheet.describe())
-    # History first: this run's own fetches must not become the "newest snapshot" movers compare.
-    store = existing_store(fetch.cache_dir, notify)
-    try:
-        history = load_movers(store, limit=limit)
-    finally:
-        if store is not None:
-            store.close()
-    options = fetch.options(notify)
-    trending = get_listing(ListingQuery(sort="trending", limit=limit), options)
-    # Families first: the deep downloads listing then also serves the unfiltered "most downloaded" table.
-    families = get_listing(ListingQuery(sort="downloads", limit=limit), options, depth=FAMILY_DEPTH)
-    tops = []
-    for name in dict.fromkeys(task or [None]):
-        listing = get_listing(ListingQuery(sort="downloads", task=name, limit=limit), options)
-        check_task(listing)
-        tops.append(listing)
-    gaps = find_gaps(sheet, options) if sheet is not None else None
-    for notice in gaps.notices if gaps else ():
-        notify(notice)
-    page = radar_report(trending, tops, generated_at=now_utc(), title=title, history=history, gaps=gaps,
-                        families=families)
+    data = radar(fetch.options(notify), tasks=task or [], limit=limit, scores=scores, model_col=model_col,
+                 score_col=score_col)
+    page = radar_report(radar_content(data), title=title)
     text = render_html(page) if fmt is ReportFormat.html else render_markdown(page)
     if out is None:
         sys.stdout.write(text)

@@ -1,6 +1,7 @@
 """Sparklines and terminal charts in Unicode block characters (no plotting dependency).
 
-Both scale a series between its own minimum and maximum, so small moves stay visible; the
+Every sparkline (these, and the page's SVG ones in `render.html.svg`) and the chart scale a
+series with `scale`: between its own minimum and maximum, so small moves stay visible; the
 chart prints those bounds on its axis so the scale is never hidden. `invert` puts low values at
 the top, which is how a rank reads (1 is best).
 """
@@ -14,10 +15,20 @@ BLOCKS = "▁▂▃▄▅▆▇█"
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
 
 
-def _share(value: float, lo: float, hi: float, invert: bool) -> float:
-    """Where `value` sits between lo (0.0) and hi (1.0); a flat series sits in the middle."""
-    share = 0.5 if hi == lo else (value - lo) / (hi - lo)
-    return 1.0 - share if invert else share
+def scale(values: Sequence[float | None], *, invert: bool = False,
+          bounds: tuple[float, float] | None = None) -> list[float | None]:
+    """Where each value sits between the series' lowest (0.0) and highest (1.0); None stays None.
+
+    A flat series sits in the middle (0.5); `invert` turns it upside down (a rank: 1 at the top).
+    `bounds` gives the lowest and highest when `values` are a sample of a longer series.
+    """
+    known = [v for v in values if v is not None]
+    lo, hi = bounds or ((min(known), max(known)) if known else (0.0, 0.0))
+    out: list[float | None] = []
+    for v in values:
+        share = None if v is None else 0.5 if hi == lo else (v - lo) / (hi - lo)
+        out.append(None if share is None else 1.0 - share if invert else share)
+    return out
 
 
 def _squeeze(values: Sequence[float | None], width: int) -> list[float | None]:
@@ -33,13 +44,11 @@ def _squeeze(values: Sequence[float | None], width: int) -> list[float | None]:
 
 def sparkline(values: Sequence[float | None], width: int = 24, *, invert: bool = False) -> str:
     """One character per value (groups averaged beyond `width`); a blank where the value is unknown."""
-    points = _squeeze(values, width)
-    known = [v for v in points if v is not None]
-    if not known:
+    shares = scale(_squeeze(values, width), invert=invert)
+    if all(s is None for s in shares):
         return ""
-    lo, hi = min(known), max(known)
     top = len(BLOCKS) - 1
-    return "".join(" " if v is None else BLOCKS[round(_share(v, lo, hi, invert) * top)] for v in points)
+    return "".join(" " if s is None else BLOCKS[round(s * top)] for s in shares)
 
 
 def _columns(times: Sequence[datetime], values: Sequence[float | None], width: int) -> list[float | None]:
@@ -79,9 +88,8 @@ def plot(
         return []
     lo, hi = min(known), max(known)
     levels = height * 8
-    heights = [
-        0 if v is None else 1 + round(_share(v, lo, hi, invert) * (levels - 1)) for v in _columns(times, values, width)
-    ]
+    shares = scale(_columns(times, values, width), invert=invert, bounds=(lo, hi))
+    heights = [0 if s is None else 1 + round(s * (levels - 1)) for s in shares]
     top_label, bottom_label = (label(lo), label(hi)) if invert else (label(hi), label(lo))
     pad = max(len(top_label), len(bottom_label))
     lines = [title]

@@ -1,4 +1,9 @@
-"""A small terminal scatter plot with quadrant lines: characters, no plotting library.
+"""One scatter, two outputs: the geometry of a plot, and its drawing in terminal characters.
+
+`frame(plot)` works out where everything of a `views.chart.ScatterPlot` goes, in percent of the
+plot: the axes (linear, or log10 with a slot at the left for zero), their ticks, each point, and
+the quadrant lines (the medians unless the plot says otherwise). `Scatter.of(plot)` draws that
+frame as characters; `render.html.svg.scatter_chart` draws the same frame as SVG.
 
 `Scatter.render(width, height)` returns lines as lists of (text, style) segments, so the same
 drawing can become Rich text for a terminal (`to_rich`) or plain text for Markdown (`to_plain`).
@@ -7,25 +12,142 @@ Points that land in the same cell show as `+`; their markers stay in the caller'
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from hubradar.core.units import human_count
+from hubradar.views.chart import Point, Quadrants, ScatterPlot
+
+__all__ = ["Axis", "Frame", "Point", "Quadrants", "Scatter", "ScatterPlot", "frame", "nice_ticks", "percent",
+           "to_plain", "to_rich"]
 
 Segment = tuple[str, str]
 COLLISION = "+"
+# How many ticks each output has room for, as (decades labelled at most on a log axis, round steps
+# on a linear one): a page's plot (a phone is narrow), and a terminal's.
+SVG_TICKS = (6, 5)
+TEXT_TICKS = (8, 10)
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
-    x: float
-    y: float
-    marker: str
-    style: str = ""
+def finite(value: float, what: str) -> float:
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def percent(value: float) -> str:
+    """A share as people read it: 0.123 -> 12.3%, 0.004 -> 0.4%, 1 -> 100%."""
+    return f"{value * 100:.1f}".removesuffix(".0") + "%"
+
+
+def whole_percent(value: float) -> str:
+    """0.713 -> 71%: a terminal's y ticks, one character apart from the next row's."""
+    return f"{value * 100:.0f}%"
+
+
+# --- the geometry ---------------------------------------------------------------------------
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high]: steps of 1, 2 or 5 times a power of ten."""
+    if high <= low:
+        high = low + 1.0
+    raw = (high - low) / max(1, count)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    return [round(n * step, 12) for n in range(first, last + 1)]
+
+
+class Axis:
+    """Maps data to a percentage along an axis: linear, or log10 with a slot at the start for 0.
+
+    A log axis spans whole decades, `ticks[0]` of them labelled at most; a linear one spans about
+    `ticks[1]` round steps (`nice_ticks`) unless `bounds` fix it.
+    """
+
+    ZERO_SLOT = 8.0
+
+    def __init__(self, values: Sequence[float], *, log: bool, bounds: tuple[float, float] | None = None,
+                 ticks: tuple[int, int] = SVG_TICKS) -> None:
+        self.log = log
+        if log:
+            positive = [v for v in values if v > 0]
+            low = math.floor(math.log10(min(positive))) if positive else 0
+            high = math.ceil(math.log10(max(positive))) if positive else 1
+            self.low, self.high = float(low), float(max(high, low + 1))
+            self.zero = any(v <= 0 for v in values)
+            decades = int(self.high - self.low)
+            step = max(1, math.ceil(decades / ticks[0]))
+            self.ticks = [10.0 ** e for e in range(int(self.low), int(self.high) + 1, step)]
+            if self.zero:
+                self.ticks.insert(0, 0.0)
+        else:
+            lo, hi = bounds or (min(values, default=0.0), max(values, default=1.0))
+            self.ticks = nice_ticks(lo, hi, ticks[1])
+            self.low, self.high = (lo, hi) if bounds else (self.ticks[0], self.ticks[-1])
+            if self.high <= self.low:
+                self.high = self.low + 1.0
+            self.ticks = [t for t in self.ticks if self.low - 1e-9 <= t <= self.high + 1e-9]
+            self.zero = False
+
+    def at(self, value: float) -> float:
+        """0..100: where `value` sits along the axis."""
+        if not self.log:
+            return max(0.0, min(100.0, 100.0 * (value - self.low) / (self.high - self.low)))
+        if value <= 0:
+            return 0.0
+        start = self.ZERO_SLOT if self.zero else 0.0
+        share = (math.log10(value) - self.low) / (self.high - self.low)
+        return max(start, min(100.0, start + (100.0 - start) * share))
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The values at the two ends (for a log axis, the decades; 0 at the start with a zero slot)."""
+        if self.log:
+            return (0.0 if self.zero else 10.0 ** self.low), 10.0 ** self.high
+        return self.low, self.high
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where a plot's parts go, in percent: across from the left, up from the bottom."""
+
+    x: Axis
+    y: Axis
+    xs: list[float]  # the points' values, checked
+    ys: list[float]
+    spots: list[tuple[float, float]]  # each point, (across, up)
+    split: tuple[float, float] | None  # the lines' values (None without points) ...
+    split_at: tuple[float, float] | None  # ... and where they are (across, up)
+
+
+def frame(plot: ScatterPlot, *, ticks: tuple[int, int] = SVG_TICKS) -> Frame:
+    """The geometry of `plot`; a log x refuses negative values, and no value may be NaN or infinite."""
+    xs = [finite(p.x, "x") for p in plot.points]
+    ys = [finite(p.y, "y") for p in plot.points]
+    if plot.x_log and any(x < 0 for x in xs):
+        raise ValueError("a log-scale x needs values >= 0")
+    x_axis = Axis(xs, log=plot.x_log, ticks=ticks)
+    y_axis = Axis(ys, log=False, bounds=plot.y_range, ticks=ticks)
+    spots = [(x_axis.at(x), y_axis.at(y)) for x, y in zip(xs, ys, strict=True)]
+    split = split_at = None
+    if xs:
+        split = (plot.x_split if plot.x_split is not None else statistics.median(xs),
+                 plot.y_split if plot.y_split is not None else statistics.median(ys))
+        split_at = (x_axis.at(split[0]), y_axis.at(split[1]))
+    return Frame(x_axis, y_axis, xs, ys, spots, split, split_at)
+
+
+# --- the terminal drawing -------------------------------------------------------------------
 
 
 @dataclass
 class Scatter:
-    """Points in data coordinates, with ticks, quadrant lines at (x_split, y_split) and corner names."""
+    """Points in plot coordinates, with ticks, quadrant lines at (x_split, y_split) and corner names."""
 
     points: Sequence[Point]
     x_range: tuple[float, float]
@@ -37,6 +159,31 @@ class Scatter:
     corners: dict[str, str] = field(default_factory=dict)  # "tl", "tr", "bl", "br" -> label
     x_title: str = ""
     y_title: str = ""
+
+    @classmethod
+    def of(cls, plot: ScatterPlot, *, x_text: Callable[[float], str] = human_count,
+           y_text: Callable[[float], str] = whole_percent) -> Scatter:
+        """The plot's frame in characters: x ticks at the decades, y ticks at both ends and at the line."""
+        shape = frame(plot, ticks=TEXT_TICKS)
+        y_low, y_high = shape.y.bounds
+        y_ticks = [(100.0, y_text(y_high))]
+        if shape.split is not None and shape.split_at is not None:
+            y_ticks.append((shape.split_at[1], y_text(shape.split[1])))
+        y_ticks.append((0.0, y_text(y_low)))
+        q = plot.quadrants
+        scale = " (log scale)" if plot.x_log else ""
+        return cls(
+            points=[replace(p, x=x, y=y) for p, (x, y) in zip(plot.points, shape.spots, strict=True)],
+            x_range=(0.0, 100.0),
+            y_range=(0.0, 100.0),
+            x_ticks=[(shape.x.at(t), x_text(t)) for t in shape.x.ticks],
+            y_ticks=y_ticks,
+            x_split=shape.split_at[0] if shape.split_at else None,
+            y_split=shape.split_at[1] if shape.split_at else None,
+            corners={"tl": q.top_left, "tr": q.top_right, "bl": q.bottom_left, "br": q.bottom_right},
+            x_title=f"{plot.x_title}{scale}; lines at {plot.lines}" if plot.lines else f"{plot.x_title}{scale}",
+            y_title=plot.y_title,
+        )
 
     def _col(self, x: float, width: int) -> int:
         lo, hi = self.x_range
@@ -74,7 +221,7 @@ class Scatter:
             if (r, c) in taken:
                 grid[r][c] = (COLLISION, "bold")
             else:
-                grid[r][c] = (point.marker, point.style)
+                grid[r][c] = (point.marker or point.label[:1], point.style)
                 taken.add((r, c))
         tick_rows = {self._row(v, height): t for v, t in self.y_ticks}
         lines: list[list[Segment]] = []

@@ -69,12 +69,8 @@ def movers_view(result: Movers, fmt: OutputFormat, limit: int) -> View:
     if fmt in (OutputFormat.json, OutputFormat.csv):
         return View(MOVER_COLUMNS, [r.to_dict() for r in result.rows], meta=meta, csv_keys=MOVER_KEYS)
     top = f"the top {result.depth}"
-    kinds = [
-        ("Rising", [r for r in result.rows if r.status == "moved" and result.gain(r) > 0]),
-        (f"New in {top}", [r for r in result.rows if r.status == "new"]),
-        ("Falling", [r for r in reversed(result.rows) if r.status == "moved" and result.gain(r) < 0]),
-        (f"Dropped out of {top}", [r for r in reversed(result.rows) if r.status == "dropped"]),
-    ]
+    names = {"rising": "Rising", "new": f"New in {top}", "falling": "Falling", "dropped": f"Dropped out of {top}"}
+    kinds = [(names[kind], rows) for kind, rows in result.by_change()]
     sections = [View(MOVER_COLUMNS, [r.to_dict() for r in rows[:limit]], title=name) for name, rows in kinds if rows]
     if not sections:
         sections = [View(MOVER_COLUMNS, [], empty_message="No changes: the two snapshots rank the same models alike.")]
