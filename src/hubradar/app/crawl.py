@@ -192,8 +192,8 @@ def import_dump(path: Path, at: datetime, cache_dir: Path | None = None,
 
 
 def describe(written: SnapshotWritten) -> str:
-    """One line about a snapshot just written (for notices)."""
-    skipped = f"; {written.skipped:,} rows skipped (unreadable, or seen twice)" if written.skipped else ""
+    """A snapshot just written, for a notice: its path, its models, the rows left out."""
+    n = written.skipped
+    skipped = f"; {n:,} row{'' if n == 1 else 's'} skipped: unreadable, or seen twice" if n else ""
     pages = f" from {written.pages:,} pages" if written.pages else ""
-    return f"wrote {written.path} ({written.models:,} models{pages}{skipped})"
-
+    return f"{written.path} ({written.models:,} models{pages}{skipped})"

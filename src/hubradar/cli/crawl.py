@@ -56,7 +56,8 @@ def crawl_cmd(
     except KeyboardInterrupt:
         notify.error("interrupted: every page fetched is kept; run `hubradar crawl` again to continue")
         raise typer.Exit(130) from None
-    notify(describe(written) + (f" in {written.seconds:,.0f}s" if written.seconds >= 1 else ""))
+    took = f" in {written.seconds:,.0f}s" if written.seconds >= 1 else ""
+    notify(f"wrote {describe(written)}{took}")
 
 
 def import_parquet(file: Path, at: str, cache_dir: Path | None, notify: Notifier) -> None:

@@ -56,54 +56,64 @@ CREATE OR REPLACE TEMP MACRO hr_float(v) AS
         WHEN json_type(v) = 'VARCHAR' THEN hr_finite(TRY_CAST(regexp_replace(v ->> '$', {_SPACE}, '', 'g') AS DOUBLE))
     END;
 CREATE OR REPLACE TEMP MACRO hr_time(v) AS TRY_CAST(hr_str(v) AS TIMESTAMPTZ);
-CREATE OR REPLACE TEMP MACRO hr_strings(v) AS
-    CASE WHEN json_type(v) = 'ARRAY'
-         THEN list_filter(list_transform(json_extract(v, '$[*]'), lambda e: hr_str(e)), lambda s: s IS NOT NULL)
-         ELSE CAST([] AS VARCHAR[]) END;
 CREATE OR REPLACE TEMP MACRO hr_once(l) AS list_filter(l, lambda x, i: list_position(l, x) = i);
 CREATE OR REPLACE TEMP MACRO hr_total(v) AS
     CASE WHEN json_type(v) = 'OBJECT' THEN hr_int(json_extract(v, '$.total')) END;
-CREATE OR REPLACE TEMP MACRO hr_bases(card) AS
-    CASE WHEN json_type(card) <> 'OBJECT' THEN CAST([] AS VARCHAR[])
-         WHEN json_type(card, '$.base_model') = 'VARCHAR' THEN
-              CASE WHEN hr_str(json_extract(card, '$.base_model')) IS NULL THEN CAST([] AS VARCHAR[])
-                   ELSE [hr_str(json_extract(card, '$.base_model'))] END
-         ELSE hr_strings(json_extract(card, '$.base_model')) END;
 CREATE OR REPLACE TEMP MACRO hr_gated(v) AS
     CASE WHEN json_type(v) = 'BOOLEAN' THEN CAST(CAST(v AS BOOLEAN) AS VARCHAR) ELSE hr_str(v) END;
 """
 
-# Hub field -> the snapshot column it becomes, as SQL over `f(name)`: the field's JSON value.
+# The field rules, in stages over `fields` (one JSON value per Hub field, `f_<name>`): scalars
+# first; lists as their strings and their JSON types side by side (each parsed once), filtered next.
 _FIELD_RULES = """
-    author_given AS (SELECT *, hr_str({author}) AS author_text FROM fields),
     typed AS (
         SELECT
             row_order,
-            coalesce(hr_str({id}), hr_str({modelId})) AS id,
-            hr_str({pipeline_tag}) AS task,
-            hr_str({library_name}) AS library,
-            hr_int({downloads}) AS downloads,
-            hr_int({downloadsAllTime}) AS downloads_all_time,
-            hr_int({likes}) AS likes,
-            coalesce(hr_float({trendingScore}),
+            coalesce(hr_str(f_id), hr_str(f_modelId)) AS id,
+            hr_str(f_author) AS author_text,
+            hr_str(f_pipeline_tag) AS task,
+            hr_str(f_library_name) AS library,
+            hr_int(f_downloads) AS downloads,
+            hr_int(f_downloadsAllTime) AS downloads_all_time,
+            hr_int(f_likes) AS likes,
+            coalesce(hr_float(f_trendingScore),
                      CASE WHEN {has_downloads} AND NOT {has_trending} THEN 0.0 END) AS trending_score,
-            hr_time({createdAt}) AS created_at,
-            hr_time({lastModified}) AS last_modified,
-            hr_once(hr_strings({tags})) AS tags,
-            hr_total({safetensors}) AS safetensors_total,
-            hr_total({gguf}) AS gguf_total,
-            {card_base_models} AS card_base_models,
-            {card_base_relation} AS card_base_relation,
-            hr_gated({gated}) AS gated,
-            author_text
-        FROM author_given
+            hr_time(f_createdAt) AS created_at,
+            hr_time(f_lastModified) AS last_modified,
+            CASE WHEN json_type(f_tags) = 'ARRAY' THEN json_extract_string(f_tags, '$[*]') END AS tag_s,
+            CASE WHEN json_type(f_tags) = 'ARRAY' THEN json_type(f_tags, '$[*]') END AS tag_t,
+            hr_total(f_safetensors) AS safetensors_total,
+            hr_total(f_gguf) AS gguf_total,
+            CASE json_type(f_cardData, '$.base_model')
+                WHEN 'VARCHAR' THEN [json_extract_string(f_cardData, '$.base_model')]
+                WHEN 'ARRAY' THEN json_extract_string(f_cardData, '$.base_model[*]') END AS base_s,
+            CASE json_type(f_cardData, '$.base_model')
+                WHEN 'VARCHAR' THEN ['VARCHAR']
+                WHEN 'ARRAY' THEN json_type(f_cardData, '$.base_model[*]') END AS base_t,
+            CASE WHEN json_type(f_cardData) = 'OBJECT'
+                 THEN hr_str(json_extract(f_cardData, '$.base_model_relation')) END AS card_relation,
+            {hub_bases} AS hub_s, {hub_types} AS hub_t, {hub_relation} AS hub_relation,
+            hr_gated(f_gated) AS gated
+        FROM fields
+    ),
+    listed AS (
+        SELECT *,
+               list_filter(tag_s, lambda s, i: tag_t[i] = 'VARCHAR' AND s <> '') AS tag_l,
+               list_filter(base_s, lambda s, i: base_t[i] = 'VARCHAR' AND s <> '') AS base_l,
+               list_filter(hub_s, lambda s, i: hub_t[i] = 'VARCHAR' AND s <> '') AS hub_l
+        FROM typed
+        WHERE id IS NOT NULL AND regexp_full_match(id, '{id_pattern}')
     )
 SELECT id,
        coalesce(author_text, CASE WHEN contains(id, '/') THEN split_part(id, '/', 1) END) AS author,
        task, library, downloads, downloads_all_time, likes, trending_score, created_at, last_modified,
-       tags, safetensors_total, gguf_total, card_base_models, card_base_relation, gated
-FROM typed
-WHERE id IS NOT NULL AND regexp_full_match(id, '{id_pattern}')
+       coalesce(hr_once(tag_l), CAST([] AS VARCHAR[])) AS tags,
+       safetensors_total, gguf_total,
+       CASE WHEN len(base_l) > 0 THEN base_l ELSE coalesce(hub_l, CAST([] AS VARCHAR[])) END AS card_base_models,
+       CASE WHEN len(base_l) > 0 OR card_relation IS NOT NULL THEN card_relation ELSE hub_relation END
+           AS card_base_relation,
+       gated
+FROM listed
 QUALIFY row_number() OVER (PARTITION BY id ORDER BY row_order) = 1
 """
 
@@ -116,19 +126,26 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS)
 
 
-def _rules(fields: Mapping[str, str], *, has_downloads: str, has_trending: str, bases: str, relation: str) -> str:
-    return _FIELD_RULES.format(**fields, has_downloads=has_downloads, has_trending=has_trending,
-                               card_base_models=bases, card_base_relation=relation, id_pattern=ID_PATTERN)
+def _rules(*, has_downloads: str, has_trending: str, hub_bases: bool) -> str:
+    hub = {"hub_bases": "json_extract_string(f_baseModels, '$.models[*].id')",
+           "hub_types": "json_type(f_baseModels, '$.models[*].id')",
+           "hub_relation": "hr_str(json_extract(f_baseModels, '$.relation'))"} if hub_bases else {
+           "hub_bases": "CAST(NULL AS VARCHAR[])", "hub_types": "CAST(NULL AS VARCHAR[])",
+           "hub_relation": "CAST(NULL AS VARCHAR)"}
+    return _FIELD_RULES.format(has_downloads=has_downloads, has_trending=has_trending, id_pattern=ID_PATTERN, **hub)
 
 
 def pages_sql(directory: Path, pages: int) -> str:
     """The snapshot rows of the crawl's first `pages` pages (`page-000001.json` ...), raw `/api/models` JSON.
 
     Each page is read whole (one JSON array) and unnested with its position, so a model that
-    moved between pages while the crawl ran is kept where it was first seen.
+    moved between pages while the crawl ran is kept where it was first seen. Each row is parsed
+    once for all its fields (`json_extract` with a list of paths): a missing field is SQL NULL,
+    a JSON null is the JSON value null, as `from_hub_json` tells them apart.
     """
     glob = sql_path(directory / "page-*.json")
-    fields = {name: f"json_extract(j, '$.{name}')" for name in HUB_FIELDS}
+    paths = ", ".join(f"'$.{name}'" for name in HUB_FIELDS)
+    picks = ", ".join(f"v[{n}] AS f_{name}" for n, name in enumerate(HUB_FIELDS, 1))
     return f"""
     WITH raw AS (
         SELECT CAST(regexp_extract(filename, 'page-([0-9]+)\\.json$', 1) AS BIGINT) AS page, json AS body
@@ -140,12 +157,10 @@ def pages_sql(directory: Path, pages: int) -> str:
         FROM raw WHERE page BETWEEN 1 AND {int(pages)}
     ),
     fields AS (
-        SELECT page * 100000000 + position AS row_order, j, {", ".join(f"{v} AS f_{k}" for k, v in fields.items())}
-        FROM rows WHERE json_type(j) = 'OBJECT'
+        SELECT page * 100000000 + position AS row_order, {picks}
+        FROM (SELECT page, position, json_extract(j, [{paths}]) AS v FROM rows WHERE json_type(j) = 'OBJECT')
     ),
-    {_rules({k: f"f_{k}" for k in fields},
-            has_downloads="json_exists(j, '$.downloads')", has_trending="json_exists(j, '$.trendingScore')",
-            bases="hr_bases(f_cardData)", relation="hr_str(json_extract(f_cardData, '$.base_model_relation'))")}
+    {_rules(has_downloads="f_downloads IS NOT NULL", has_trending="f_trendingScore IS NOT NULL", hub_bases=False)}
     """
 
 
@@ -172,25 +187,17 @@ def dump_sql(path: Path, columns: Mapping[str, str]) -> str:
     derives from the card) fills `card_base_models` and `card_base_relation`. A dump cannot tell
     an omitted `trendingScore` from a null one: null with known downloads is read as omitted (0).
     """
-    fields = {name: _dump_field(name, columns.get(name), name in STRUCTURED) for name in (*HUB_FIELDS, "baseModels")}
-    has_trending = "trendingScore" in columns
-    card_bases = "hr_bases(f_cardData)"
-    hub_bases = ("list_filter(list_transform(json_extract(f_baseModels, '$.models[*].id'), lambda e: hr_str(e)), "
-                 "lambda s: s IS NOT NULL)")
-    bases = f"CASE WHEN len({card_bases}) > 0 THEN {card_bases} ELSE coalesce({hub_bases}, CAST([] AS VARCHAR[])) END"
-    relation = ("coalesce(hr_str(json_extract(f_cardData, '$.base_model_relation')), "
-                "hr_str(json_extract(f_baseModels, '$.relation')))")
-    order = "row_number() OVER ()"
+    names = (*HUB_FIELDS, "baseModels")
+    picks = ", ".join(f"{_dump_field(name, columns.get(name), name in STRUCTURED)} AS f_{name}" for name in names)
+    present = "(f_downloads IS NOT NULL AND json_type(f_downloads) <> 'NULL')"
+    trending = "(f_trendingScore IS NOT NULL AND json_type(f_trendingScore) <> 'NULL')"
     return f"""
     WITH fields AS (
-        SELECT {order} AS row_order, {", ".join(f"{v} AS f_{k}" for k, v in fields.items())}
+        SELECT row_number() OVER () AS row_order, {picks}
         FROM read_parquet({sql_path(path)})
     ),
-    {_rules({k: f"f_{k}" for k in fields},
-            has_downloads="(f_downloads IS NOT NULL AND json_type(f_downloads) <> 'NULL')",
-            has_trending="(f_trendingScore IS NOT NULL AND json_type(f_trendingScore) <> 'NULL')"
-            if has_trending else "false",
-            bases=bases, relation=relation)}
+    {_rules(has_downloads=present, has_trending=trending if "trendingScore" in columns else "false",
+            hub_bases=True)}
     """
 
 
