@@ -25,7 +25,8 @@ import pytest
 from hubgen import GeneratedHub, generated_row
 from hubserver import Fault, RateLimit, StandInHub
 
-COUNT = 25_300  # 26 pages
+COUNT = 20_300  # 21 pages
+SMALL = 8_300  # 9 pages, for the tests of one stop each
 
 
 def serve_generated(monkeypatch: pytest.MonkeyPatch, count: int = COUNT, **kwargs: Any) -> StandInHub:
@@ -116,7 +117,7 @@ def test_a_crawl_writes_one_snapshot_equal_to_the_served_hub(run, generated, _is
     assert first["sort"] == ["downloads"] and "limit" not in first
     [path] = snapshots(_isolated)
     assert_equal_to_served(path, hub, COUNT)
-    assert result.err.count("\n") == 1 and f"{COUNT:,} models from 26 pages" in result.err  # no bar into a pipe
+    assert result.err.count("\n") == 1 and f"{COUNT:,} models from 21 pages" in result.err  # no bar into a pipe
     assert not (_isolated / "hub" / "crawl").exists()  # the pages are gone once the snapshot is in
     meta = dict(duckdb.connect().execute(
         "SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)]).fetchall())
@@ -136,14 +137,14 @@ def test_the_hub_going_down_mid_crawl_keeps_every_page_and_the_rerun_finishes(ru
     done = run("crawl", "--retries", "0")
     assert done.code == 0, done.err
     assert "continuing the crawl" in done.err and "from page 13" in done.err
-    assert len(hub.listing_requests()) == 26 - 12  # nothing fetched twice
+    assert len(hub.listing_requests()) == 21 - 12  # nothing fetched twice
     assert hub.listing_requests()[0].query["cursor"] == ["12000"]  # from the stored next link
     [path] = snapshots(_isolated)
     assert_equal_to_served(path, hub, COUNT)
 
 
 def test_a_long_429_is_waited_out_with_the_hubs_own_wait(run, generated, _isolated: Path) -> None:
-    hub = generated()
+    hub = generated(SMALL)
     headers = {"RateLimit": '"api";r=0;t=2', "RateLimit-Policy": '"fixed window";"api";q=500;w=300'}
     hub.inject(Fault(status=429, headers=headers, body=b'{"error": "rate limited"}', query_contains="cursor=5000"))
     started = time.monotonic()
@@ -153,41 +154,41 @@ def test_a_long_429_is_waited_out_with_the_hubs_own_wait(run, generated, _isolat
     asked = [r for r in hub.listing_requests() if r.query.get("cursor") == ["5000"]]
     assert len(asked) == 2  # the page asked again after the wait, once
     [path] = snapshots(_isolated)
-    assert_equal_to_served(path, hub, COUNT)
+    assert_equal_to_served(path, hub, SMALL)
 
 
 def test_the_crawl_paces_itself_by_the_ratelimit_headers(run, generated, _isolated: Path) -> None:
-    count = 14_000
+    count = SMALL
     hub = generated(count, rate_limit=RateLimit(limit=10, window=1.0))
     started = time.monotonic()
     result = run("crawl")
     assert result.code == 0, result.err
     assert hub.rate_limit.refused == 0  # it slowed down before the budget ran out
-    assert len(hub.listing_requests()) == 14
-    assert time.monotonic() - started >= 1.0  # 14 requests do not fit one window of 10 less the reserve
+    assert len(hub.listing_requests()) == 9
+    assert time.monotonic() - started >= 1.0  # 9 requests do not fit one window of 10 less the reserve
     [path] = snapshots(_isolated)
     assert_equal_to_served(path, hub, count)
 
 
 def test_a_checkpoint_of_another_endpoint_is_not_mixed_in(run, generated, _isolated: Path) -> None:
-    first = generated()
+    first = generated(SMALL)
     first.inject(Fault(status=503, query_contains="cursor=3000"))
     assert run("crawl", "--retries", "0").code == 1
-    second = generated()
+    second = generated(SMALL)
     refused = run("crawl")
     assert refused.code == 1 and f"a crawl of {first.url}" in refused.err and "--restart" in refused.err
     assert second.listing_requests() == []
     assert checkpoint(_isolated)["pages"] == 3  # still there, untouched
     again = run("crawl", "--restart")
     assert again.code == 0, again.err
-    assert len(second.listing_requests()) == 26
+    assert len(second.listing_requests()) == 9
     [path] = snapshots(_isolated)
-    assert_equal_to_served(path, second, COUNT)
+    assert_equal_to_served(path, second, SMALL)
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "machine-off"])
 def test_a_stopped_process_resumes_where_it_was(how: signal.Signals, generated, _isolated: Path) -> None:
-    hub = generated()
+    hub = generated(SMALL)
     hub.latency = 0.15
     env = dict(os.environ)
     proc = subprocess.Popen([sys.executable, "-m", "hubradar", "crawl"], env=env, stderr=subprocess.PIPE, text=True)
@@ -214,6 +215,29 @@ def test_a_stopped_process_resumes_where_it_was(how: signal.Signals, generated, 
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert f"from page {kept + 1}" in done.stderr
-    assert len(hub.listing_requests()) == 26 - kept
+    assert len(hub.listing_requests()) == 9 - kept
     [path] = snapshots(_isolated)
-    assert_equal_to_served(path, hub, COUNT)
+    assert_equal_to_served(path, hub, SMALL)
+
+
+def test_the_progress_bar_shows_pages_models_budget_and_waits() -> None:
+    import io
+
+    from rich.console import Console
+
+    from hubradar.core.crawl import NoProgress
+    from hubradar.render.crawlbar import CrawlBar, crawl_progress
+
+    assert isinstance(crawl_progress(), NoProgress)  # stderr is not a terminal here: no bar
+    out = io.StringIO()
+    bar = CrawlBar(Console(file=out, force_terminal=True, width=140))
+    bar.start(pages=12, rows=12_000, expected_rows=2_300_000)
+    bar.page(pages=13, rows=13_000, remaining=388, limit=500)
+    bar._progress.refresh()
+    bar.waiting(41.2, "5 requests left in the Hub's rate-limit window: waiting for it to reset")
+    bar._progress.refresh()
+    bar.finishing(13_000)
+    bar.stop()
+    text = out.getvalue()
+    assert "13/2300" in text and "pages" in text and "13,000 models" in text and "388/500 requests left" in text
+    assert "waiting 42s (5 requests left in the Hub's rate-limit window)" in text

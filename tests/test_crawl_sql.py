@@ -57,7 +57,7 @@ def sql_rows(pages: list[list[Any]], directory: Path) -> dict[str, dict[str, Any
         (directory / f"page-{number:06d}.json").write_bytes(body)
     con = parquet.connect()
     hubsql.install_macros(con)
-    cursor = con.execute(parquet._typed(hubsql.pages_sql(directory, len(pages))))
+    cursor = con.execute(parquet._typed(hubsql.stage(con, hubsql.pages_sql(directory, len(pages)))))
     rows = {r[0]: dict(zip(COLUMNS, r, strict=True)) for r in cursor.fetchall()}
     con.close()
     return rows

@@ -26,7 +26,7 @@ from hubradar.fetch.client import HubClient
 from hubradar.fetch.crawl import Pacer, crawl_params, fetch_page, first_url
 from hubradar.store import parquet
 from hubradar.store.crawlstate import Checkpoint, CrawlDir
-from hubradar.store.hubsql import dump_sql, install_macros, pages_sql, parquet_columns
+from hubradar.store.hubsql import dump_sql, install_macros, pages_sql, parquet_columns, stage
 
 if TYPE_CHECKING:
     import duckdb
@@ -150,7 +150,7 @@ def _assemble(state: CrawlDir, checkpoint: Checkpoint, cache_dir: Path | None,
     """Every page of a finished crawl into one snapshot, taken when the last page arrived."""
     con = _connection(cache_dir, memory_limit)
     try:
-        return parquet.write_snapshot(con, pages_sql(state.path, checkpoint.pages),
+        return parquet.write_snapshot(con, stage(con, pages_sql(state.path, checkpoint.pages)),
                                       taken_at=from_iso(checkpoint.updated_at), source="crawl",
                                       origin=checkpoint.endpoint, cache_dir=cache_dir)
     except Exception as err:
@@ -179,7 +179,7 @@ def import_dump(path: Path, at: datetime, cache_dir: Path | None = None,
             raise UsageError(f"{path.name} has no id column: not a dump of the Hub's models "
                              "(the hub-stats dataset's models table)")
         try:
-            written = parquet.write_snapshot(con, dump_sql(path, columns), taken_at=at, source="import",
+            written = parquet.write_snapshot(con, stage(con, dump_sql(path, columns)), taken_at=at, source="import",
                                              origin=path.name, cache_dir=cache_dir)
         except HubradarError:
             raise

@@ -34,33 +34,39 @@ ID_PATTERN = r"[A-Za-z0-9][\p{L}\p{N}_.\-]*(/[\p{L}\p{N}_.\-]+)?"
 _MAX_COUNT = 9223372036854775807
 _SPACE = r"'^\s+|\s+$'"
 
+# Each rule dispatches on the JSON text itself (json_extract gives it minified: a string starts
+# with a quote, a number with a digit or a minus, an object with a brace), so a value is parsed
+# once at most: far cheaper than asking json_type first.
 MACROS = f"""
+CREATE OR REPLACE TEMP MACRO hr_text(v) AS CAST(v AS VARCHAR);
 CREATE OR REPLACE TEMP MACRO hr_str(v) AS
-    CASE WHEN json_type(v) = 'VARCHAR' AND (v ->> '$') <> '' THEN v ->> '$' END;
+    CASE WHEN starts_with(hr_text(v), '"') AND hr_text(v) <> '""' THEN v ->> '$' END;
 CREATE OR REPLACE TEMP MACRO hr_digits(s) AS
     CASE WHEN regexp_full_match(regexp_replace(s, {_SPACE}, '', 'g'), '[0-9]{{1,19}}')
          THEN TRY_CAST(regexp_replace(s, {_SPACE}, '', 'g') AS BIGINT) END;
+CREATE OR REPLACE TEMP MACRO hr_count(d) AS
+    CASE WHEN isfinite(d) AND trunc(d) >= 0 AND d < 9.223372036854775807e18 THEN CAST(trunc(d) AS BIGINT) END;
 CREATE OR REPLACE TEMP MACRO hr_int(v) AS
-    CASE json_type(v)
-        WHEN 'UBIGINT' THEN CASE WHEN CAST(v AS UBIGINT) <= {_MAX_COUNT} THEN CAST(CAST(v AS UBIGINT) AS BIGINT) END
-        WHEN 'BIGINT' THEN CASE WHEN CAST(v AS BIGINT) >= 0 THEN CAST(v AS BIGINT) END
-        WHEN 'DOUBLE' THEN CASE WHEN isfinite(CAST(v AS DOUBLE)) AND trunc(CAST(v AS DOUBLE)) >= 0
-                                     AND CAST(v AS DOUBLE) < 9.223372036854775807e18
-                                THEN CAST(trunc(CAST(v AS DOUBLE)) AS BIGINT) END
-        WHEN 'VARCHAR' THEN hr_digits(v ->> '$')
+    CASE
+        WHEN regexp_full_match(hr_text(v), '[0-9]+') THEN TRY_CAST(hr_text(v) AS BIGINT)
+        WHEN regexp_full_match(hr_text(v), '-[0-9]+') THEN CASE WHEN TRY_CAST(hr_text(v) AS HUGEINT) = 0 THEN 0 END
+        WHEN starts_with(hr_text(v), '"') THEN hr_digits(v ->> '$')
+        WHEN regexp_matches(hr_text(v), '^-?[0-9]') THEN hr_count(TRY_CAST(hr_text(v) AS DOUBLE))
     END;
 CREATE OR REPLACE TEMP MACRO hr_finite(d) AS CASE WHEN isfinite(d) THEN d END;
 CREATE OR REPLACE TEMP MACRO hr_float(v) AS
     CASE
-        WHEN json_type(v) IN ('UBIGINT', 'BIGINT', 'DOUBLE') THEN hr_finite(TRY_CAST(v AS DOUBLE))
-        WHEN json_type(v) = 'VARCHAR' THEN hr_finite(TRY_CAST(regexp_replace(v ->> '$', {_SPACE}, '', 'g') AS DOUBLE))
+        WHEN regexp_matches(hr_text(v), '^-?[0-9]') THEN hr_finite(TRY_CAST(hr_text(v) AS DOUBLE))
+        WHEN starts_with(hr_text(v), '"')
+             THEN hr_finite(TRY_CAST(regexp_replace(v ->> '$', {_SPACE}, '', 'g') AS DOUBLE))
     END;
 CREATE OR REPLACE TEMP MACRO hr_time(v) AS TRY_CAST(hr_str(v) AS TIMESTAMPTZ);
-CREATE OR REPLACE TEMP MACRO hr_once(l) AS list_filter(l, lambda x, i: list_position(l, x) = i);
+CREATE OR REPLACE TEMP MACRO hr_once(l) AS
+    CASE WHEN len(list_distinct(l)) = len(l) THEN l ELSE list_filter(l, lambda x, i: list_position(l, x) = i) END;
 CREATE OR REPLACE TEMP MACRO hr_total(v) AS
-    CASE WHEN json_type(v) = 'OBJECT' THEN hr_int(json_extract(v, '$.total')) END;
+    CASE WHEN starts_with(hr_text(v), '{{') THEN hr_int(json_extract(v, '$.total')) END;
 CREATE OR REPLACE TEMP MACRO hr_gated(v) AS
-    CASE WHEN json_type(v) = 'BOOLEAN' THEN CAST(CAST(v AS BOOLEAN) AS VARCHAR) ELSE hr_str(v) END;
+    CASE WHEN hr_text(v) IN ('true', 'false') THEN hr_text(v) ELSE hr_str(v) END;
 """
 
 # The field rules, in stages over `fields` (one JSON value per Hub field, `f_<name>`): scalars
@@ -80,8 +86,8 @@ _FIELD_RULES = """
                      CASE WHEN {has_downloads} AND NOT {has_trending} THEN 0.0 END) AS trending_score,
             hr_time(f_createdAt) AS created_at,
             hr_time(f_lastModified) AS last_modified,
-            CASE WHEN json_type(f_tags) = 'ARRAY' THEN json_extract_string(f_tags, '$[*]') END AS tag_s,
-            CASE WHEN json_type(f_tags) = 'ARRAY' THEN json_type(f_tags, '$[*]') END AS tag_t,
+            CASE WHEN starts_with(hr_text(f_tags), '[') THEN json_extract_string(f_tags, '$[*]') END AS tag_s,
+            CASE WHEN starts_with(hr_text(f_tags), '[') THEN json_type(f_tags, '$[*]') END AS tag_t,
             hr_total(f_safetensors) AS safetensors_total,
             hr_total(f_gguf) AS gguf_total,
             CASE json_type(f_cardData, '$.base_model')
@@ -90,7 +96,7 @@ _FIELD_RULES = """
             CASE json_type(f_cardData, '$.base_model')
                 WHEN 'VARCHAR' THEN ['VARCHAR']
                 WHEN 'ARRAY' THEN json_type(f_cardData, '$.base_model[*]') END AS base_t,
-            CASE WHEN json_type(f_cardData) = 'OBJECT'
+            CASE WHEN starts_with(hr_text(f_cardData), '{{')
                  THEN hr_str(json_extract(f_cardData, '$.base_model_relation')) END AS card_relation,
             {hub_bases} AS hub_s, {hub_types} AS hub_t, {hub_relation} AS hub_relation,
             hr_gated(f_gated) AS gated
@@ -104,7 +110,7 @@ _FIELD_RULES = """
         FROM typed
         WHERE id IS NOT NULL AND regexp_full_match(id, '{id_pattern}')
     )
-SELECT id,
+SELECT row_order, id,
        coalesce(author_text, CASE WHEN contains(id, '/') THEN split_part(id, '/', 1) END) AS author,
        task, library, downloads, downloads_all_time, likes, trending_score, created_at, last_modified,
        coalesce(hr_once(tag_l), CAST([] AS VARCHAR[])) AS tags,
@@ -114,7 +120,6 @@ SELECT id,
            AS card_base_relation,
        gated
 FROM listed
-QUALIFY row_number() OVER (PARTITION BY id ORDER BY row_order) = 1
 """
 
 HUB_FIELDS = ("id", "modelId", "author", "pipeline_tag", "library_name", "downloads", "downloadsAllTime", "likes",
@@ -158,7 +163,7 @@ def pages_sql(directory: Path, pages: int) -> str:
     ),
     fields AS (
         SELECT page * 100000000 + position AS row_order, {picks}
-        FROM (SELECT page, position, json_extract(j, [{paths}]) AS v FROM rows WHERE json_type(j) = 'OBJECT')
+        FROM (SELECT page, position, json_extract(j, [{paths}]) AS v FROM rows WHERE starts_with(hr_text(j), '{{'))
     ),
     {_rules(has_downloads="f_downloads IS NOT NULL", has_trending="f_trendingScore IS NOT NULL", hub_bases=False)}
     """
@@ -189,8 +194,8 @@ def dump_sql(path: Path, columns: Mapping[str, str]) -> str:
     """
     names = (*HUB_FIELDS, "baseModels")
     picks = ", ".join(f"{_dump_field(name, columns.get(name), name in STRUCTURED)} AS f_{name}" for name in names)
-    present = "(f_downloads IS NOT NULL AND json_type(f_downloads) <> 'NULL')"
-    trending = "(f_trendingScore IS NOT NULL AND json_type(f_trendingScore) <> 'NULL')"
+    present = "(f_downloads IS NOT NULL AND hr_text(f_downloads) <> 'null')"
+    trending = "(f_trendingScore IS NOT NULL AND hr_text(f_trendingScore) <> 'null')"
     return f"""
     WITH fields AS (
         SELECT row_number() OVER () AS row_order, {picks}
@@ -199,6 +204,25 @@ def dump_sql(path: Path, columns: Mapping[str, str]) -> str:
     {_rules(has_downloads=present, has_trending=trending if "trendingScore" in columns else "false",
             hub_bases=True)}
     """
+
+
+STAGED = "hr_rows"
+# The staged rows with each id once: its first occurrence (only ids seen twice are looked at).
+FIRST_OF_EACH = f"""
+WITH twice AS (SELECT id, min(row_order) AS keep FROM {STAGED} GROUP BY id HAVING count(*) > 1)
+SELECT r.* EXCLUDE (row_order) FROM {STAGED} AS r LEFT JOIN twice AS t ON r.id = t.id
+WHERE t.keep IS NULL OR r.row_order = t.keep
+"""
+
+
+def stage(con: duckdb.DuckDBPyConnection, rows_sql: str) -> str:
+    """Read `rows_sql` (`pages_sql`, `dump_sql`) into a temporary table; the SELECT of its rows, ids once.
+
+    In two steps because keeping the first of each id is cheap over a table (a GROUP BY of the
+    ids alone, and a join with the few seen twice) and dear as a window over every column.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS {rows_sql}")
+    return FIRST_OF_EACH
 
 
 def parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
