@@ -241,3 +241,16 @@ def test_the_progress_bar_shows_pages_models_budget_and_waits() -> None:
     text = out.getvalue()
     assert "13/2300" in text and "pages" in text and "13,000 models" in text and "388/500 requests left" in text
     assert "waiting 42s (5 requests left in the Hub's rate-limit window)" in text
+
+
+def test_a_second_crawl_at_the_same_time_is_refused(run, generated, _isolated: Path) -> None:
+    import fcntl
+
+    hub = generated(SMALL)
+    (_isolated / "hub").mkdir(parents=True)
+    with open(_isolated / "hub" / "crawl.lock", "a+b") as held:  # as a crawl running in another process holds it
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        refused = run("crawl")
+    assert refused.code == 1 and refused.err.count("\n") == 1 and "another crawl is running" in refused.err
+    assert hub.listing_requests() == []
+    assert run("crawl").code == 0  # the lock goes with the process that held it

@@ -86,9 +86,15 @@ def crawl(options: FetchOptions, *, restart: bool = False, progress: CrawlProgre
     shown = progress or NoProgress()
     began = time.monotonic()
     client = HubClient(options.hub)
-    endpoint = client.settings.endpoint
     query = crawl_params()
     state = CrawlDir(parquet.crawl_dir(options.cache_dir))
+    with state.running():
+        return _crawl(client, state, query, options, restart, shown, memory_limit, began)
+
+
+def _crawl(client: HubClient, state: CrawlDir, query: dict, options: FetchOptions, restart: bool,
+           shown: CrawlProgress, memory_limit: str | None, began: float) -> SnapshotWritten:
+    endpoint = client.settings.endpoint
     checkpoint = _resume(state, endpoint, query, restart, options, first_url(client))
     resumed_from = checkpoint.pages
     pacer = Pacer(shown.waiting)

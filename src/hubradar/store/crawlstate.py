@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from hubradar.core.errors import StoreError
 from hubradar.core.time import now_utc, to_iso
 
 CHECKPOINT = "checkpoint.json"
+LOCK = "crawl.lock"  # beside the crawl directory: held by the one crawl that runs
 VERSION = 1
 
 
@@ -101,6 +103,34 @@ class CrawlDir:
         with contextlib.suppress(OSError):
             return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
         return 0
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        """Hold the crawl's lock while the block runs: a second crawl at the same time is refused.
+
+        An advisory lock (`flock`) that the system drops when the process dies, so a killed crawl
+        leaves nothing to clean up. Where `fcntl` does not exist (Windows), no lock is taken.
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on POSIX
+            yield
+            return
+        lock_path = self.path.parent / LOCK
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole block
+        except OSError as err:
+            raise StoreError(f"cannot open {lock_path}: {err.strerror or err}") from None
+        try:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise StoreError(f"another crawl is running on {self.path} (it holds {lock_path}); "
+                                 "wait for it to finish") from None
+            yield
+        finally:
+            handle.close()
 
     def clear(self) -> None:
         """Remove the crawl in progress (after its snapshot is written, or on `restart`)."""
