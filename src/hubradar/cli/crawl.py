@@ -25,9 +25,9 @@ Examples:
 
   hubradar crawl
 
-  HF_TOKEN=hf_... hubradar crawl --quiet
+  hubradar crawl --restart --memory-limit 2GB
 
-  30 3 * * * hubradar crawl --quiet    # crontab: every night at 03:30
+  hubradar crawl --quiet    # for cron: HF_TOKEN in its environment, one line if it fails
 """
 
 MemoryLimitOpt = Annotated[
