@@ -254,3 +254,33 @@ def test_a_second_crawl_at_the_same_time_is_refused(run, generated, _isolated: P
     assert refused.code == 1 and refused.err.count("\n") == 1 and "another crawl is running" in refused.err
     assert hub.listing_requests() == []
     assert run("crawl").code == 0  # the lock goes with the process that held it
+
+
+def test_a_snapshot_that_could_not_be_written_is_written_by_the_next_run(run, generated, _isolated: Path) -> None:
+    hub = generated(SMALL)
+    (_isolated / "hub").mkdir(parents=True)
+    (_isolated / "hub" / "snapshots").write_text("in the way")  # the snapshot cannot be written
+    failed = run("crawl")
+    assert failed.code == 1 and failed.err.count("\n") == 1 and "snapshots" in failed.err
+    assert checkpoint(_isolated)["done"] is True and checkpoint(_isolated)["pages"] == 9  # every page kept
+    (_isolated / "hub" / "snapshots").unlink()
+    hub.reset_log()
+    done = run("crawl")
+    assert done.code == 0, done.err
+    assert "fetched all 9 pages before it stopped" in done.err
+    assert hub.listing_requests() == []  # nothing fetched again
+    [path] = snapshots(_isolated)
+    assert len(read_snapshot(path)) == SMALL
+
+
+def test_an_unreadable_checkpoint_starts_over_and_says_so(run, generated, _isolated: Path) -> None:
+    hub = generated(SMALL)
+    crawl_dir = _isolated / "hub" / "crawl"
+    crawl_dir.mkdir(parents=True)
+    (crawl_dir / "checkpoint.json").write_text("{not json")
+    result = run("crawl")
+    assert result.code == 0, result.err
+    assert "checkpoint cannot be read: starting over" in result.err
+    assert len(hub.listing_requests()) == 9
+    [path] = snapshots(_isolated)
+    assert_equal_to_served(path, hub, SMALL)

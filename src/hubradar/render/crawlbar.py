@@ -7,20 +7,13 @@ nothing but its notices. Rich's live display is imported only when a bar is show
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
 from hubradar.core.crawl import CrawlProgress, NoProgress
+from hubradar.render.progress import _stderr_is_terminal
 from hubradar.render.text import clean
 
 PAGE = 1000  # models a page, to turn an expected model count into pages
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 class CrawlBar:
