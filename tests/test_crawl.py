@@ -240,7 +240,7 @@ def test_the_progress_bar_shows_pages_models_budget_and_waits() -> None:
     bar.stop()
     text = out.getvalue()
     assert "13/2300" in text and "pages" in text and "13,000 models" in text and "388/500 requests left" in text
-    assert "waiting 42s (5 requests left in the Hub's rate-limit window)" in text
+    assert "waiting 42s for the Hub's rate limit" in text
 
 
 def test_a_second_crawl_at_the_same_time_is_refused(run, generated, _isolated: Path) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from hubradar.core.crawl import CrawlProgress, NoProgress
 from hubradar.render.progress import _stderr_is_terminal
-from hubradar.render.text import clean
 
 PAGE = 1000  # models a page, to turn an expected model count into pages
 
@@ -44,8 +43,8 @@ class CrawlBar:
                               budget=budget, description="crawling the Hub")
 
     def waiting(self, seconds: float, reason: str) -> None:
-        words = clean(reason).split(":")[0]
-        text = f"waiting {math.ceil(seconds)}s ({words})" if seconds > 0 else "crawling the Hub"
+        words = "a 429 from the Hub" if "429" in reason else "the Hub's rate limit"  # short: the bar needs the room
+        text = f"waiting {math.ceil(seconds)}s for {words}" if seconds > 0 else "crawling the Hub"
         self._progress.update(self._task, description=text)
 
     def finishing(self, rows: int) -> None:
