@@ -11,6 +11,11 @@ any headers and body, a delay before the answer, a body that trickles in (`drip`
 of its Content-Length (`content_length`), only for some requests (`path_prefix`, `query_contains`).
 A client that hangs up is not an error.
 
+For the whole-Hub crawl it can also keep a request budget the way the Hub does (`RateLimit`: a
+fixed window, `RateLimit`/`RateLimit-Policy` headers on every listing answer, 429 past it), and
+serve a lazy sequence of generated models in its own order (`lazy=True`, tests/hubgen.py), so a
+benchmark can serve 2,000,000 models without holding them.
+
 It is independent of hubradar's code on purpose: the tests check hubradar against the world, not
 against itself.
 """
@@ -18,11 +23,12 @@ against itself.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -63,6 +69,35 @@ class Fault:
 
 
 @dataclass
+class RateLimit:
+    """A fixed window of `limit` listing requests per `window` seconds, as the Hub's `api` budget.
+
+    Every listing answer carries `RateLimit: "api";r=LEFT;t=SECONDS` and `RateLimit-Policy:
+    "fixed window";"api";q=LIMIT;w=WINDOW`; past the budget the answer is a 429 with r=0.
+    """
+
+    limit: int = 500
+    window: float = 300.0
+    started: float = field(default_factory=time.monotonic)
+    used: int = 0
+    refused: int = 0  # 429s answered
+
+    def take(self) -> tuple[bool, dict[str, str]]:
+        """Spend one request if the window has one left: (allowed, headers)."""
+        now = time.monotonic()
+        if now - self.started >= self.window:
+            self.started, self.used = now, 0
+        allowed = self.used < self.limit
+        if allowed:
+            self.used += 1
+        else:
+            self.refused += 1
+        reset = max(0, math.ceil(self.window - (now - self.started)))
+        return allowed, {"RateLimit": f'"api";r={self.limit - self.used};t={reset}',
+                         "RateLimit-Policy": f'"fixed window";"api";q={self.limit};w={int(self.window)}'}
+
+
+@dataclass
 class Request:
     path: str
     query: dict[str, list[str]]
@@ -90,8 +125,12 @@ POLL_SECONDS = 0.01  # how often the serving loop checks for `close` (see `serve
 class StandInHub:
     """Holds the models served and the request log; `serve()` starts it on a free local port."""
 
-    def __init__(self, models: Iterable[dict[str, Any]], *, token: str | None = None) -> None:
-        self.models: list[dict[str, Any]] = [dict(m) for m in models]
+    def __init__(self, models: Iterable[dict[str, Any]], *, token: str | None = None, lazy: bool = False,
+                 rate_limit: RateLimit | None = None) -> None:
+        # lazy: `models` is a sequence served as it is, in its own order (already ranked), unfiltered
+        self.lazy = lazy
+        self.models: Sequence[dict[str, Any]] = models if lazy else [dict(m) for m in models]  # type: ignore[assignment]
+        self.rate_limit = rate_limit
         self.token = token  # when set, requests without `Authorization: Bearer <token>` get 401
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
@@ -190,7 +229,14 @@ class StandInHub:
         if self.token and handler.headers.get("Authorization") != f"Bearer {self.token}":
             self._error(handler, 401, "Invalid credentials in Authorization header")
             return
-        if parts.path == "/api/models":
+        if parts.path == "/api/models" and self.rate_limit is not None:
+            with self._lock:
+                allowed, budget = self.rate_limit.take()
+            if not allowed:
+                self._error(handler, 429, "You have exceeded our rate limit", budget)
+                return
+            self._list(handler, query, budget)
+        elif parts.path == "/api/models":
             self._list(handler, query)
         elif parts.path.startswith("/api/models/"):
             self._info(handler, parts.path.removeprefix("/api/models/"), query)
@@ -236,7 +282,8 @@ class StandInHub:
                     return False
         return True
 
-    def _list(self, handler: BaseHTTPRequestHandler, query: dict[str, list[str]]) -> None:
+    def _list(self, handler: BaseHTTPRequestHandler, query: dict[str, list[str]],
+              extra_headers: dict[str, str] | None = None) -> None:
         expand = self._expand(query)
         if expand and {"full", "cardData", "config"} & set(query):
             self._error(handler, 400, "expand cannot be combined with full, cardData or config")
@@ -249,18 +296,22 @@ class StandInHub:
         if sort not in SORT_KEYS:
             self._error(handler, 400, f"invalid sort {sort!r}")
             return
-        try:
-            rows = [m for m in self.models if self._matches(m, query)]
-        except ValueError:
-            self._error(handler, 400, "invalid num_parameters")
-            return
-        rows.sort(key=lambda m: m.get(sort) or (0 if sort not in ("createdAt", "lastModified") else ""),
-                  reverse=True)
+        rows: Sequence[dict[str, Any]]
+        if self.lazy:
+            rows = self.models
+        else:
+            try:
+                rows = [m for m in self.models if self._matches(m, query)]
+            except ValueError:
+                self._error(handler, 400, "invalid num_parameters")
+                return
+            rows.sort(key=lambda m: m.get(sort) or (0 if sort not in ("createdAt", "lastModified") else ""),
+                      reverse=True)
         limit = int(query.get("limit", [str(len(rows))])[0])
         offset = int(query.get("cursor", ["0"])[0])
         page_size = min(PAGE_CAP, limit)
         page = rows[offset: offset + page_size]
-        headers = {}
+        headers = dict(extra_headers or {})
         if offset + page_size < min(limit, len(rows)):
             follow = {k: v for k, v in query.items() if k != "cursor"}
             follow["cursor"] = [str(offset + page_size)]

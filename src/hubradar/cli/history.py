@@ -196,6 +196,10 @@ def import_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     notify = Notifier(quiet)
+    if file.suffix.lower() == ".parquet":  # a whole-Hub dump: cli/crawl.py
+        from hubradar.cli.crawl import import_parquet
+
+        return import_parquet(file, at, cache_dir, notify)
     moment = parse_moment(at, "--at")
     query = parse_query_spec(query_spec)
     backfill = read_import(file, query)

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cache": ("cache", "app"),
     "report": ("report", "report"),
     "family": ("family", "family"),
+    "crawl": ("crawl", "crawl_cmd"),
 }
 
 
