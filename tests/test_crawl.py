@@ -78,7 +78,7 @@ def served_as_snapshot(row: dict[str, Any], expand: list[str]) -> dict[str, Any]
         "downloads": _count(sent.get("downloads")),
         "downloads_all_time": _count(sent.get("downloadsAllTime")),
         "likes": _count(sent.get("likes")),
-        "trending_score": float(trending) if trending is not None else (0.0 if "downloads" in sent else None),
+        "trending_score": float(trending) if trending is not None else None,  # not said: unknown
         "created_at": datetime.fromisoformat(sent["createdAt"]).astimezone(UTC),
         "last_modified": datetime.fromisoformat(sent["lastModified"]).astimezone(UTC),
         "tags": list(dict.fromkeys(sent.get("tags") or [])),

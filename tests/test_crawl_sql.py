@@ -180,7 +180,7 @@ def test_a_hub_stats_dump_imports_as_a_whole_hub_snapshot(run, tmp_path: Path, _
     assert qwen["card_base_models"] == ["Qwen/Qwen3-8B-Base"] and qwen["card_base_relation"] is None
     assert qwen["created_at"] == datetime(2025, 4, 28, 12, tzinfo=UTC) and qwen["gated"] == "False"
     assert gguf["card_base_models"] == ["Qwen/Qwen3-8B"] and gguf["card_base_relation"] == "quantized"  # baseModels
-    assert gguf["trending_score"] == 0.0 and gguf["gguf_total"] == 8190735360  # null with downloads: omitted, 0
+    assert gguf["trending_score"] is None and gguf["gguf_total"] == 8190735360  # null: unknown, never 0
     assert tiny["author"] == "someone" and tiny["downloads"] is None and tiny["trending_score"] is None
     assert tiny["tags"] == [] and tiny["card_base_models"] == []
     assert math.isclose(qwen["trending_score"], 88.5)

@@ -58,3 +58,17 @@ def test_flags_stay_at_80_columns_and_the_legend_explains_what_is_shown(run, mon
     payload = run("trending", "--offline", "--limit", "8", "-q", "--format", "json").json()
     assert {f for row in payload["rows"] for f in row["flags"]} == {
         "new", "spike", "re-upload", "unknown-size", "gguf-count"}
+
+
+def test_a_snapshot_replayed_later_is_judged_at_its_own_time(run) -> None:
+    """The bundled snapshot was taken 2026-08-21: Qwen3.8-27B (created 2026-08-05) was 16 days old then.
+
+    Its age and its `new` flag are read at the snapshot's time, never at today's clock.
+    """
+    result = run("trending", "--offline", "--limit", "2", "--format", "json")
+    qwen = result.json()["rows"][0]
+    assert qwen["id"] == "Qwen/Qwen3.8-27B" and "new" not in qwen["flags"]  # 16 days > 14
+    gguf = result.json()["rows"][1]
+    assert gguf["id"] == "unsloth/Qwen3.8-27B-GGUF" and "new" in gguf["flags"]  # created 2026-08-13: 8 days
+    table = run("trending", "--offline", "--limit", "2")
+    assert "16d" in table.out and "8d" in table.out

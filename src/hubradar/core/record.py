@@ -270,11 +270,9 @@ def from_hub_json(item: Any) -> ModelRecord:
         downloads=_int(item.get("downloads")),
         downloads_all_time=_int(item.get("downloadsAllTime")),
         likes=_int(item.get("likes")),
-        # The Hub omits trendingScore outside the trending set: that is a score of 0, not unknown,
-        # whenever the row carries the other listing counters. A null or garbled one is unknown.
-        trending_score=trending if trending is not None else (
-            0.0 if "downloads" in item and "trendingScore" not in item else None
-        ),
+        # A row without trendingScore did not say it (a capture, an archive): unknown, not 0. The Hub
+        # sends it for every model a listing expands it for, 0 included.
+        trending_score=trending,
         created_at=_time(item.get("createdAt")),
         last_modified=_time(item.get("lastModified")),
         tags=_tags(item.get("tags")),

@@ -10,8 +10,8 @@ SQL macros over JSON values, which mirror `from_hub_json`:
   (an integral float is truncated, a string of digits is read); a score is a finite number;
 - a time is a string DuckDB reads as a timestamp (naive means UTC);
 - tags keep the strings, once each, in order; `cardData.base_model` is a string or a list;
-- `trendingScore` omitted from a row that has `downloads` is 0, not unknown (the Hub leaves it
-  out outside the trending set);
+- `trendingScore` omitted or null is unknown, not 0 (the Hub sends it, 0 included, for every
+  model a listing expands it for);
 - a row without a valid id is skipped; a duplicate id keeps its first occurrence.
 
 Where the two engines could part (Python's `str.strip` and `str.isdecimal` know more of Unicode
@@ -82,8 +82,7 @@ _FIELD_RULES = """
             hr_int(f_downloads) AS downloads,
             hr_int(f_downloadsAllTime) AS downloads_all_time,
             hr_int(f_likes) AS likes,
-            coalesce(hr_float(f_trendingScore),
-                     CASE WHEN {has_downloads} AND NOT {has_trending} THEN 0.0 END) AS trending_score,
+            hr_float(f_trendingScore) AS trending_score,
             hr_time(f_createdAt) AS created_at,
             hr_time(f_lastModified) AS last_modified,
             CASE WHEN starts_with(hr_text(f_tags), '[') THEN json_extract_string(f_tags, '$[*]') END AS tag_s,
@@ -131,13 +130,13 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS)
 
 
-def _rules(*, has_downloads: str, has_trending: str, hub_bases: bool) -> str:
+def _rules(*, hub_bases: bool) -> str:
     hub = {"hub_bases": "json_extract_string(f_baseModels, '$.models[*].id')",
            "hub_types": "json_type(f_baseModels, '$.models[*].id')",
            "hub_relation": "hr_str(json_extract(f_baseModels, '$.relation'))"} if hub_bases else {
            "hub_bases": "CAST(NULL AS VARCHAR[])", "hub_types": "CAST(NULL AS VARCHAR[])",
            "hub_relation": "CAST(NULL AS VARCHAR)"}
-    return _FIELD_RULES.format(has_downloads=has_downloads, has_trending=has_trending, id_pattern=ID_PATTERN, **hub)
+    return _FIELD_RULES.format(id_pattern=ID_PATTERN, **hub)
 
 
 def pages_sql(directory: Path, pages: int) -> str:
@@ -165,7 +164,7 @@ def pages_sql(directory: Path, pages: int) -> str:
         SELECT page * 100000000 + position AS row_order, {picks}
         FROM (SELECT page, position, json_extract(j, [{paths}]) AS v FROM rows WHERE starts_with(hr_text(j), '{{'))
     ),
-    {_rules(has_downloads="f_downloads IS NOT NULL", has_trending="f_trendingScore IS NOT NULL", hub_bases=False)}
+    {_rules(hub_bases=False)}
     """
 
 
@@ -189,20 +188,17 @@ def dump_sql(path: Path, columns: Mapping[str, str]) -> str:
 
     Every field is optional; a struct or a JSON string both work for cardData, safetensors,
     gguf and baseModels. When the card names no base model, the Hub's own `baseModels` (which it
-    derives from the card) fills `card_base_models` and `card_base_relation`. A dump cannot tell
-    an omitted `trendingScore` from a null one: null with known downloads is read as omitted (0).
+    derives from the card) fills `card_base_models` and `card_base_relation`. A null
+    `trendingScore` is unknown, as everywhere.
     """
     names = (*HUB_FIELDS, "baseModels")
     picks = ", ".join(f"{_dump_field(name, columns.get(name), name in STRUCTURED)} AS f_{name}" for name in names)
-    present = "(f_downloads IS NOT NULL AND hr_text(f_downloads) <> 'null')"
-    trending = "(f_trendingScore IS NOT NULL AND hr_text(f_trendingScore) <> 'null')"
     return f"""
     WITH fields AS (
         SELECT row_number() OVER () AS row_order, {picks}
         FROM read_parquet({sql_path(path)})
     ),
-    {_rules(has_downloads=present, has_trending=trending if "trendingScore" in columns else "false",
-            hub_bases=True)}
+    {_rules(hub_bases=True)}
     """
 
 

@@ -11,7 +11,7 @@ from hubradar.analysis.lineage import Lineage
 from hubradar.analysis.signals import provider_count
 from hubradar.analysis.sizes import SizedListing, SizedRow, size_listing, sized_listing, unknown_footnote
 from hubradar.core.listing import Listing
-from hubradar.core.time import now_utc, to_iso
+from hubradar.core.time import to_iso
 from hubradar.core.units import count_of
 from hubradar.core.vocabulary import SORTS
 from hubradar.views.view import Column, View
@@ -118,7 +118,7 @@ def listing_view(listing: Listing, title: str | None = None, *, signals: Collect
                "downloads are the last 30 days", *(SIGNAL_NOTES[s] for s in signals),
                *([footnote] if footnote else [])],
         column_notes={"flags": legend} if legend else {},
-        now=now_utc(),
+        now=listing.fetched_at,  # ages as they were when the listing was taken, as the `new` flag reads them
         csv_keys=keys,
     )
 
