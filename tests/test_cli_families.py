@@ -87,7 +87,8 @@ def test_group_table_shows_members_under_each_family_and_marks_inferred(run, hub
     assert result.code == 0
     lines = result.out.splitlines()
     head = next(i for i, line in enumerate(lines) if line.lstrip().startswith("1 ") and "Qwen/Qwen3.8-27B" in line)
-    assert "unsloth/Qwen3.8-27B-GGUF" in lines[head + 1] and "└ quantized*" in lines[head + 1]
+    member = lines[head + 1]  # under its family: └, the member, its numbers, its relation last
+    assert member.startswith("└") and "unsloth/Qwen3.8-27B-GGUF" in member and member.endswith("quantized*")
     text = " ".join(result.out.split())
     assert "ranked by summed trending score" in text
     assert "concentration of the downloads listed: top 1" in text

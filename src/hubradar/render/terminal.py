@@ -154,10 +154,10 @@ def print_view(view: View, out: TextIO) -> None:
             lines.extend(wrap(clean(part.empty_message), terminal.width))
         for text in part.notes:
             note(text)
-        for key, text in part.column_notes.items():
-            if key in shown:
-                note(text)
-            elif part.rows:
-                header = next((c.header for c in part.columns if c.key == key), key)
-                note(f"({header} left out at this width: a wider terminal or --format json shows them)")
+        for text in (text for key, text in part.column_notes.items() if key in shown):
+            note(text)
+        hidden = [c.header for c in part.columns if c.key in part.column_notes and c.key not in shown]
+        if hidden and part.rows:
+            note(f"({', '.join(hidden)} left out at this width: a wider terminal or --format json shows "
+                 f"{'it' if len(hidden) == 1 else 'them'})")
     out.write("\n".join(lines) + "\n")

@@ -97,10 +97,10 @@ def group_rows(grouping: Grouping, limit: int, layout: Layout, counts: Counts | 
         else:
             if counts is not None:
                 row["member_derivatives"] = _derivatives_cell(total, known, group.member_count)
-            rows.append(row | {"key": group.key, "relation": " "})
+            rows.append(row | {"key": group.key, "relation": " "})  # blank, not "-": a group has no relation
             if group.member_count == 1 and group.records[0].id == group.key:
                 continue  # a base alone: its row says it all
-            rows += [{"rank": " ", "key": m.id, "relation": "└ " + _mark(m.relation, m.inferred),
+            rows += [{"rank": "└", "key": m.id, "relation": _mark(m.relation, m.inferred),
                       "downloads": m.downloads}
                      | ({"member_derivatives": counts.get(m.id)} if counts is not None else {})
                      for m in group.members[:MEMBERS_SHOWN]]
@@ -137,13 +137,12 @@ def _group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int,
     if listing.source == "snapshot":
         covered = f"the {grouping.models} matching models of the bundled snapshot"
     top = ", ".join(f"top {n} {_share_text(s)}" for n, s in grouping.concentration.items())
+    source = "" if listing.source == "snapshot" else f"{SOURCE_TEXT[listing.source]}, "  # `covered` says it
     notes = [
         f"{min(limit, len(grouping))} of {len(grouping)} {by} groups from {covered}, "
-        f"{SOURCE_TEXT[listing.source]}, fetched {listing.fetched_at:%Y-%m-%d %H:%M} UTC; "
-        f"ranked by {_RANKED[grouping.rank_by]}",
+        f"{source}fetched {listing.fetched_at:%Y-%m-%d %H:%M} UTC; ranked by {_RANKED[grouping.rank_by]}",
         f"concentration of the downloads listed: {top}",
-        "downloads: the base and its re-uploads (same weights, last 30 days); ecosystem adds the finetunes, "
-        "adapters and merges that lead back to it; base %: the original repos' own share",
+        "downloads: the base and its re-uploads (same weights, last 30 days)",
     ]
     shown = grouping.top(limit)
     if any(m.inferred for g in shown for m in g.members[:MEMBERS_SHOWN]):
@@ -169,17 +168,20 @@ def _group_view(grouping: Grouping, listing: Listing, *, limit: int, depth: int,
     columns = [
         Column("rank", "#", "int"),
         Column("key", by, "id"),
-        Column("relation", "", "text", priority=1),  # the members' relation, `*` when inferred
         *([metric] if metric else []),
         Column("downloads", "downloads", "count"),
         Column("share", "share %", "pct", priority=2),
         Column("ecosystem_downloads", "ecosystem", "count", priority=2),
         Column("member_count", "members", "int", priority=3),
         Column("base_share", "base %", "pct", priority=3),
+        # Last, so a mostly blank column does not take room from the ids: the members' relation.
+        Column("relation", "relation", "text", priority=1),
     ]
     csv_keys = ["rank", by, "downloads", "ecosystem_downloads", "share", "base_downloads", "base_share",
                 "member_count", "derivatives", "likes", "trending_score", "members"]
-    column_notes: dict[str, str] = {}
+    column_notes = {"ecosystem_downloads": "ecosystem: adds the finetunes, adapters and merges that lead back to it",
+                    "base_share": "base %: the original repos' own share of the downloads",
+                    "relation": "relation: how each member shown carries the base's weights or builds on it"}
     if counts is not None:
         at = next(i for i, c in enumerate(columns) if c.key == "downloads") + 1
         columns.insert(at, Column("member_derivatives", "derivatives", "count"))  # asked for: always kept
