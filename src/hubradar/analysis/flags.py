@@ -8,8 +8,8 @@ explains each one and why.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from hubradar.core.record import ModelRecord
 
@@ -37,8 +37,7 @@ LEGEND: dict[str, str] = {
 ORDER = tuple(LEGEND)
 
 
-@dataclass(frozen=True, slots=True)
-class FlagContext:
+class FlagContext(NamedTuple):
     """What a flag needs beyond the record: when the listing was taken, lineage, size."""
 
     reference: datetime

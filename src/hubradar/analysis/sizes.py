@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from hubradar.analysis.lineage import Lineage
 from hubradar.core.errors import param
@@ -65,8 +66,7 @@ _NAME_TOKEN_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NameSize:
+class NameSize(NamedTuple):
     """What a name says: the total, the active count, and whether that is Gemma's "effective" count."""
 
     total: int | None = None
@@ -209,8 +209,7 @@ def params_of(record: ModelRecord, estimator: SizeEstimator | None = None) -> in
 # --- sizing a ranked listing ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SizedRow:
+class SizedRow(NamedTuple):
     """One row: its rank in the listing, its size, and its rank among listed models of its band."""
 
     record: ModelRecord

@@ -168,7 +168,7 @@ def _usage_message(err: Exception) -> str:
     message = err.format_message().replace("Value error, ", "")  # type: ignore[attr-defined]
     for click_words, words in _CLICK_WORDS:
         message = message.replace(click_words, words)
-    where = "" if root else f"{ctx.command_path}: "
+    where = "" if root or ctx is None else f"{ctx.command_path}: "
     return f"{where}{message}".replace("\n", " ")
 
 

@@ -1,24 +1,22 @@
 """Options shared by several commands: `Annotated` aliases, and the flag bundles they make up.
 
 Each command declares its own options with these aliases, so a flag is spelled, documented and
-validated in one place. Options that always travel together are a bundle: a dataclass whose
-fields are the aliases (`FetchFlags`, `HubFlags`, `SizeFlags`). A command takes a bundle as one
+validated in one place. Options that always travel together are a bundle: a NamedTuple whose
+fields are the aliases (`FetchFlags`, `HubFlags`, `SizeFlags`, NamedTuples). A command takes a bundle as one
 parameter, `fetch: FetchFlags`, and `@bundled` gives Typer its options and the command the filled
-dataclass, as sqlite-utils' `output_options` decorator does for click. The choices are derived from
+bundle, as sqlite-utils' `output_options` decorator does for click. The choices are derived from
 the library's vocabulary (`core.vocabulary`), as the hf CLI derives its enums from `Literal`s.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import inspect
 import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
@@ -156,8 +154,7 @@ RetriesOpt = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class HubFlags:
+class HubFlags(NamedTuple):
     """How to reach the Hub, for commands that always fetch (`record`, `crawl`)."""
 
     cache_dir: CacheDirOpt = None
@@ -171,8 +168,7 @@ class HubFlags:
         return _options(self, notify, spinner=spinner, max_age="0", refresh=True, offline=False)
 
 
-@dataclass(frozen=True)
-class FetchFlags:
+class FetchFlags(NamedTuple):
     """The fetch flags of every command answered from listings: the cache's age, refresh, offline, the Hub."""
 
     max_age: MaxAgeOpt = "1h"
@@ -202,8 +198,7 @@ def _options(flags: HubFlags | FetchFlags, notify: Notifier, *, spinner: bool, m
                          notify=notify, progress=show_spinner if spinner and not notify.quiet else no_progress)
 
 
-@dataclass(frozen=True)
-class SizeFlags:
+class SizeFlags(NamedTuple):
     """Which model sizes to keep."""
 
     size: Annotated[
@@ -240,31 +235,36 @@ class SizeFlags:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _is_bundle(hint: object) -> bool:
+    """A flag bundle: a NamedTuple whose fields are `Annotated` option declarations."""
+    return isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_field_defaults")
+
+
 def bundled(command: F) -> F:
     """Give Typer the options of each flag bundle a command takes, and the command the filled bundle.
 
-    A parameter annotated with a bundle dataclass becomes that dataclass's fields, in place, each a
-    keyword option with its own `Annotated` declaration; the call gathers them back into the bundle.
+    A parameter annotated with a bundle (a NamedTuple of options) becomes the bundle's fields, in
+    place, each a keyword option with its own `Annotated` declaration; the call gathers them back.
     """
     hints = typing.get_type_hints(command, include_extras=True)
-    bundles: dict[str, type[Any]] = {name: hint for name, hint in hints.items()
-                                     if isinstance(hint, type) and dataclasses.is_dataclass(hint)}
+    bundles: dict[str, Any] = {name: hint for name, hint in hints.items() if _is_bundle(hint)}
     params: list[inspect.Parameter] = []
     annotations: dict[str, Any] = {}
     for name, parameter in inspect.signature(command).parameters.items():
         bundle = bundles.get(name)
-        fields = dataclasses.fields(bundle) if bundle is not None else ()
-        field_hints = typing.get_type_hints(bundle, include_extras=True) if bundle is not None else {}
-        for field in fields or [None]:
-            key, hint, default = ((name, hints.get(name, parameter.annotation), parameter.default) if field is None
-                                  else (field.name, field_hints[field.name], field.default))
+        if bundle is None:
+            fields = [(name, hints.get(name, parameter.annotation), parameter.default)]
+        else:
+            field_hints = typing.get_type_hints(bundle, include_extras=True)
+            fields = [(key, field_hints[key], bundle._field_defaults[key]) for key in bundle._fields]
+        for key, hint, default in fields:
             params.append(inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=hint, default=default))
             annotations[key] = hint
 
     @functools.wraps(command)
     def run(**values: Any) -> Any:
         for name, bundle in bundles.items():
-            values[name] = bundle(**{f.name: values.pop(f.name) for f in dataclasses.fields(bundle)})
+            values[name] = bundle(**{key: values.pop(key) for key in bundle._fields})
         return command(**values)
 
     run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]

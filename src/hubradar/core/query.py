@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
+from typing import NamedTuple
 
 from hubradar.core.record import ModelRecord
 from hubradar.core.vocabulary import SORTS, check
@@ -82,8 +83,7 @@ SIGNAL_DEPTH = 100  # `top --sort providers|derivatives` ranks this many of the 
 SIGNAL_DEPTH_MAX = 1000  # ... at most: one lookup per model, within the Hub's budget
 
 
-@dataclass(frozen=True)
-class SignalRequest:
+class SignalRequest(NamedTuple):
     """What `trending`/`top` asked for beyond the listing: a signal to rank by, the derivatives column."""
 
     sort: str | None = None  # "providers" | "derivatives": rank the fetched depth by it, then cut

@@ -7,10 +7,9 @@ A model's size itself is estimated in `analysis.sizes`; this is the vocabulary b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from hubradar.core.errors import UsageError, param
 from hubradar.core.units import human_params
@@ -61,8 +60,7 @@ def band_of(params: int | None) -> SizeBand | None:
     return None  # a negative count: never produced, since counts are read as non-negative
 
 
-@dataclass(frozen=True, slots=True)
-class SizeInfo:
+class SizeInfo(NamedTuple):
     """A model's parameter count, where it came from, and (mixture-of-experts) its active count."""
 
     params: int | None
@@ -100,8 +98,7 @@ def parse_size(text: str, name: str = "min_params") -> int:
     return int(value.to_integral_value(ROUND_HALF_UP))
 
 
-@dataclass(frozen=True, slots=True)
-class SizeFilter:
+class SizeFilter(NamedTuple):
     """Which sizes a listing keeps: a band and/or inclusive bounds; unknown sizes only if asked."""
 
     min_params: int | None = None

@@ -7,16 +7,14 @@ them, as the hf CLI derives its enums from the library's `Literal`s), titles, no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Sort = Literal["trending", "downloads", "likes", "all-time", "created", "providers", "derivatives"]
 Group = Literal["family", "author", "series"]
 Adoption = Literal["downloads", "derivatives", "providers"]
 
 
-@dataclass(frozen=True, slots=True)
-class SortSpec:
+class SortSpec(NamedTuple):
     """One way to rank models."""
 
     name: str
@@ -59,8 +57,7 @@ GROUP_SORTS = sorts(groups=True)
 SORT_OF_HUB = {s.hub: s.name for s in reversed(SORTS.values()) if not (s.signal or s.rerank)}
 
 
-@dataclass(frozen=True, slots=True)
-class GroupSpec:
+class GroupSpec(NamedTuple):
     name: str
     words: str  # what one row of the grouping is
     history: bool = False  # movers and history can roll snapshots up this way
@@ -74,8 +71,7 @@ GROUPS: dict[str, GroupSpec] = {spec.name: spec for spec in (
 HISTORY_GROUPS = tuple(name for name, spec in GROUPS.items() if spec.history)
 
 
-@dataclass(frozen=True, slots=True)
-class AdoptionSpec:
+class AdoptionSpec(NamedTuple):
     name: str
     words: str  # what a family's adoption is, in a note
     looked_up: bool = False  # needs one Hub request per model (only `model_info` serves it)

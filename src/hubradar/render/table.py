@@ -17,8 +17,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 GAP = "   "  # right padding, the (blank) divider, left padding
 RULE = "─"
@@ -51,8 +50,7 @@ def _sgr(style: str, colour: bool) -> str:
     return ";".join(codes)
 
 
-@dataclass(frozen=True)
-class Terminal:
+class Terminal(NamedTuple):
     """What the output stream can show: its width, whether styles and links go out, and colours."""
 
     width: int
@@ -92,8 +90,7 @@ def _width(stream: TextIO, tty: bool, env: os._Environ[str] | dict[str, str]) ->
     return 80
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One cell: its lines of plain text, a style for all of them, and a link for the first."""
 
     lines: tuple[str, ...]

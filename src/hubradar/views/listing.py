@@ -57,7 +57,7 @@ def _sized_rows(listing: Listing, sized: SizedListing | None) -> list[SizedRow]:
         return sized_listing(listing).rows
     by_id = {row.record.id: row for row in sized.rows}
     if [r.id for r in listing.records] == [row.record.id for row in sized.rows]:
-        return [replace(by_id[r.id], record=r) for r in listing.records]
+        return [by_id[r.id]._replace(record=r) for r in listing.records]
     return size_listing(listing.records, lambda r: by_id[r.id].size).rows
 
 
