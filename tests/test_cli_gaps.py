@@ -13,8 +13,9 @@ import pytest
 
 from conftest import FIXTURES, hub_models
 from hubradar.analysis.lineage import Lineage
-from hubradar.app.gaps import GAP_KEYS, POOL_DEPTH
+from hubradar.app.gaps import POOL_DEPTH
 from hubradar.core.record import records_from_hub_json
+from hubradar.views.gaps import GAP_KEYS
 from hubserver import Fault, StandInHub
 
 SCORES = FIXTURES / "scores"

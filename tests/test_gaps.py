@@ -7,24 +7,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import hub_models
-from hubradar.analysis.lineage import Lineage
-from hubradar.app.gaps import (
+from hubradar.analysis.gaps import (
     CONSENSUS,
     NEITHER,
     OPPORTUNITY,
     UNCERTAIN,
     UNKNOWN,
     WARNING,
-    Ambiguous,
-    Found,
-    ModelIndex,
-    hub_id_of,
     label_for,
     percentile_ranks,
     wilson,
 )
-from hubradar.core.record import ModelRecord, records_from_hub_json
-from hubradar.render.scatter import Point, Scatter, to_plain
+from hubradar.analysis.lineage import Lineage
+from hubradar.analysis.matching import Ambiguous, Found, ModelIndex
+from hubradar.core.record import ModelRecord, hub_id_of, records_from_hub_json
+from hubradar.render.scatter import to_plain
+from hubradar.views.scatter import Point, Scatter
 
 # --- percentiles ---------------------------------------------------------------------------------
 

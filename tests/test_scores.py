@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from hubradar.analysis.scores import header_key, model_key, read_scores
+from hubradar.analysis.scores import header_key, model_key
+from hubradar.app.gaps import read_scores
 from hubradar.core.errors import UsageError
 
 SCORES = FIXTURES / "scores"

@@ -1,7 +1,7 @@
 """Reading a team's pass-rate CSV as people actually write it.
 
 A score sheet has a model column and a score column (found by name, or named with
-`--model-col` / `--score-col`), optionally a count of tasks (`n`) and a cost. Scores may be
+`model_col` / `score_col`), optionally a count of tasks (`n`) and a cost. Scores may be
 fractions (0.85), points out of 100 (85) or percentages (`85%`); the scale is decided once per
 column and stated, never guessed row by row. UTF-8 with or without a BOM, comma, semicolon or
 tab separated, quoted fields, blank lines and decimal commas (`0,85`) are all read.
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubradar.core.errors import UsageError
+from hubradar.core.errors import UsageError, param
 
 # Header names recognised without an option, in order of preference (compared after `header_key`).
 MODEL_HEADERS = ("model", "model_id", "id", "name", "model_name", "repo_id", "hf_id")
@@ -98,24 +98,6 @@ class _Where:
         if column is not None:
             where += f", column {column + 1} ({self.headers[column]})"
         return where
-
-
-def _decode(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a CSV file") from None
-    except OSError as err:
-        raise UsageError(f"{path}: cannot be read ({err.strerror or err})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise UsageError(
-            f"{path}, line {line}: not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8"
-        ) from None
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -231,9 +213,13 @@ def model_key(name: str) -> str:
     return key
 
 
-def read_scores(path: Path, *, model_col: str | None = None, score_col: str | None = None) -> ScoreSheet:
-    """Read a score CSV, or raise `UsageError` naming the file, line and column of the problem."""
-    text = _decode(path)
+def parse_scores(text: str, path: Path, *, model_col: str | None = None, score_col: str | None = None
+                 ) -> ScoreSheet:
+    """Parse a score CSV's text, or raise `UsageError` naming the file (`path`), line and column of the problem.
+
+    `app.gaps.read_scores` reads the file; `path` is only named in messages and the sheet.
+    """
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise UsageError(f"{path}, line 1: the file is empty")
     lines = text.splitlines()
@@ -248,9 +234,9 @@ def read_scores(path: Path, *, model_col: str | None = None, score_col: str | No
             header_line = reader.line_num
             break
     where = _Where(path, headers)
-    model_i = _find_column(headers, MODEL_HEADERS, model_col, "--model-col", where(header_line))
-    score_i = _find_column(headers, SCORE_HEADERS, score_col, "--score-col", where(header_line))
-    for index, what, option in ((model_i, "model", "--model-col"), (score_i, "score", "--score-col")):
+    model_i = _find_column(headers, MODEL_HEADERS, model_col, param("model_col"), where(header_line))
+    score_i = _find_column(headers, SCORE_HEADERS, score_col, param("score_col"), where(header_line))
+    for index, what, option in ((model_i, "model", param("model_col")), (score_i, "score", param("score_col"))):
         if index is None:
             raise UsageError(
                 f"{where(header_line)}: no {what} column; headers found: {_list(headers)} "

@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from hubradar.analysis.scores import read_scores
-from hubradar.app.gaps import find_gaps, gaps_scatter, gaps_view
+from hubradar.app.gaps import find_gaps, read_scores
 from hubradar.cli.options import OUTPUT, AdoptionChoice, FetchFlags, FormatOpt, QuietOpt, SizeFlags, TaskOpt, bundled
 from hubradar.core.errors import UsageError
 from hubradar.render.notices import Notifier
 from hubradar.render.scatter import to_plain, to_rich
 from hubradar.render.terminal import make_console
 from hubradar.render.text import emit
+from hubradar.views.gaps import gaps_scatter, gaps_view
 from hubradar.views.view import OutputFormat
 
 SCORES = "Scores"

@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from hubradar.analysis.scores import read_scores
-from hubradar.app.gaps import find_gaps
+from hubradar.app.gaps import find_gaps, read_scores
 from hubradar.app.history import existing_store
 from hubradar.app.listing import check_task, get_listing
 from hubradar.cli.gaps import SCORES, ModelColOpt, ScoreColOpt

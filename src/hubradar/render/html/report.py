@@ -29,17 +29,8 @@ from urllib.parse import quote
 from hubradar import __version__
 from hubradar.analysis.families import group_models
 from hubradar.analysis.flags import LEGEND
-from hubradar.app.gaps import (
-    CONSENSUS,
-    NEITHER,
-    OPPORTUNITY,
-    PLOT_AXES,
-    WARNING,
-    GapReport,
-    gaps_notes,
-    gaps_scatter,
-    gaps_view,
-)
+from hubradar.analysis.gaps import CONSENSUS, NEITHER, OPPORTUNITY, WARNING
+from hubradar.app.gaps import GapReport
 from hubradar.app.history import HOW_TO_RECORD, Movers, history_source, movers
 from hubradar.core.errors import NotEnoughHistory
 from hubradar.core.listing import Listing
@@ -50,6 +41,7 @@ from hubradar.render.ids import shorten_middle
 from hubradar.render.scatter import to_plain
 from hubradar.render.text import HUB_URL, clean, format_cell, md_escape, to_markdown
 from hubradar.store.db import SnapshotInfo, Store
+from hubradar.views.gaps import PLOT_AXES, gaps_notes, gaps_scatter, gaps_view
 from hubradar.views.history import movers_summary, movers_view
 from hubradar.views.listing import SOURCE_TEXT, listing_view
 from hubradar.views.view import Column, OutputFormat, View

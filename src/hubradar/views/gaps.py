@@ -1,0 +1,188 @@
+"""What `gaps` shows: the matched rows by gap, the unmatched rows, the notes, and the quadrant scatter."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from hubradar.analysis.gaps import CONSENSUS, NEITHER, OPPORTUNITY, UNCERTAIN, WARNING, GapRow
+from hubradar.app.gaps import POOL_DEPTH, GapReport
+from hubradar.core.time import to_iso
+from hubradar.core.units import human_count
+from hubradar.core.vocabulary import ADOPTION
+from hubradar.views.scatter import Point, Scatter
+from hubradar.views.view import Column, View
+
+LABEL_STYLES = {OPPORTUNITY: "bold green", WARNING: "bold red", UNCERTAIN: "yellow", NEITHER: "dim"}
+
+
+def gaps_meta(report: GapReport) -> dict[str, Any]:
+    sheet, listing = report.sheet, report.listing
+    return {
+        "source": listing.source,
+        "fetched_at": to_iso(listing.fetched_at),
+        "query": {k: v for k, v in listing.query.describe().items() if k != "limit"} | {"depth": POOL_DEPTH},
+        "scores": {
+            "file": str(sheet.path),
+            "rows": len(sheet.rows),
+            "matched": len(report.rows),
+            "unmatched": len(report.unmatched),
+            "model_column": sheet.model_col,
+            "score_column": sheet.score_col,
+            "tasks_column": sheet.n_col,
+            "cost_column": sheet.cost_col,
+            "scale": sheet.scale,
+            "scale_reason": sheet.scale_reason,
+        },
+        "adoption": report.kind,
+        "median_score": report.median_score,
+        "median_adoption": report.median_adoption,
+        "lookups": {"fetched": report.lookups.fetched, "cached": report.lookups.cached,
+                    "failed": sorted(report.lookups.failed)},
+    }
+
+
+GAP_KEYS = ["model", "id", "match", "score", "quality_pct", "downloads", "adoption", "adoption_pct", "label", "gap",
+            "named", "n", "interval", "cost", "likes", "trending_score", "own_downloads", "family_size", "task",
+            "line"]
+
+
+def _columns(report: GapReport) -> list[Column]:
+    sheet = report.sheet
+    columns = [
+        Column("gap", "gap", "pct"),
+        Column("label", "label", "text", styles=LABEL_STYLES),
+        Column("id", "model (family base)", "id"),
+        Column("model", "as written", "text", priority=3),
+        Column("match", "match", "text", priority=2),
+        Column("score", "score", "ratio"),
+    ]
+    if sheet.n_col:
+        columns.append(Column("interval", "95% CI", "interval", priority=2))
+    columns += [
+        Column("quality_pct", "quality", "pct"),
+        Column("downloads", "family dl", "count", priority=0 if report.kind == "downloads" else 3),
+    ]
+    if report.kind != "downloads":
+        columns.append(Column("adoption", f"family {report.kind}", "count"))
+    columns += [
+        Column("adoption_pct", "adoption", "pct"),
+        Column("likes", "likes", "count", priority=4),
+        Column("trending_score", "trending", "score", priority=5),
+    ]
+    if sheet.cost_col:
+        columns.append(Column("cost", "cost", "int", priority=4))
+    return columns
+
+
+def _names(rows: list[GapRow], label: str) -> str:
+    return ", ".join(g.id for g in rows if g.label == label)
+
+
+def gaps_notes(report: GapReport) -> list[str]:
+    sheet = report.sheet
+    notes = []
+    if report.rows:
+        notes.append(f"{len(report.rows)} of {len(sheet.rows)} rows matched. quality and adoption are percentiles "
+                     f"among them (50 = median); adoption is {ADOPTION[report.kind].words}; gap = quality − adoption")
+    for label, text in ((OPPORTUNITY, "Opportunities (measured at or above the median, adopted below it)"),
+                        (WARNING, "Warnings (adopted at or above the median, measured below it)")):
+        names = _names(report.rows, label)
+        if names:
+            notes.append(f"{text}: {names}")
+    if any(g.label == UNCERTAIN for g in report.rows):
+        notes.append("uncertain: the 95% interval of the score includes the median score, too few tasks to tell")
+    source = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
+    what = f"the {POOL_DEPTH:,} most downloaded" + (f" {report.task}" if report.task else "") + " models"
+    looked = report.lookups.fetched + report.lookups.cached
+    notes.append(f"Adoption from {what}, {source[report.listing.source]} "
+                 f"({report.listing.fetched_at:%Y-%m-%d %H:%M} UTC)"
+                 + (f", and {looked} looked up one by one" if looked else ""))
+    return notes
+
+
+def unmatched_view(report: GapReport) -> View:
+    rows = [u.to_dict() | {"closest": u.suggestions[0] if u.suggestions else None} for u in report.unmatched]
+    return View(
+        columns=[Column("line", "line", "int"), Column("model", "as written", "text"),
+                 Column("reason", "why", "text"), Column("closest", "closest Hub id", "id")],
+        rows=rows,
+        meta={"unmatched": [u.to_dict() for u in report.unmatched]},
+        title=f"Unmatched rows ({len(report.unmatched)})",
+        notes=["Write the Hub id (org/name) to match a row; json lists every suggestion"] if rows else [],
+        empty_message="Every row matched a Hub model.",
+    )
+
+
+def gaps_view(report: GapReport) -> View:
+    """The matched rows sorted by gap, with the unmatched rows as a second section."""
+    return View(
+        columns=_columns(report),
+        rows=[g.to_dict() for g in report.rows],
+        meta=gaps_meta(report),
+        title=f"Measured quality vs Hub adoption: {report.sheet.path.name}",
+        notes=gaps_notes(report),
+        csv_keys=GAP_KEYS,
+        empty_message=f"None of the {len(report.sheet.rows)} rows matched a Hub model.",
+        extra_sections=[unmatched_view(report)],
+    )
+
+
+# --- the scatter ----------------------------------------------------------------------------
+
+MARKERS = "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+EXTRA_MARKER = "•"
+PLOT_AXES = {"downloads": "family downloads, last 30 days", "derivatives": "family derivatives",
+             "providers": "live inference providers of the family"}
+
+
+def _log(value: float) -> float:
+    """The plot's x: log10(1 + value), so 0 derivatives or providers still have a place."""
+    return math.log10(1 + max(0.0, value))
+
+
+def _x_axis(values: Sequence[float]) -> tuple[tuple[float, float], list[tuple[float, str]]]:
+    """The x range and ticks: whole decades around the values (and 0 when a value is 0)."""
+    low, high = min(values), max(values)
+    zero = low < 1
+    e_lo = 0 if zero else math.floor(math.log10(low))
+    e_hi = max(math.ceil(math.log10(max(high, 1))), e_lo + 1)
+    step = max(1, math.ceil((e_hi - e_lo) / 8))
+    ticks = [(_log(10**e), human_count(10**e)) for e in range(e_lo, e_hi + 1, step)]
+    if zero:
+        ticks.insert(0, (0.0, "0"))
+    return (0.0 if zero else _log(10**e_lo), _log(10**e_hi)), ticks
+
+
+def gaps_scatter(report: GapReport) -> tuple[Scatter, list[str]] | None:
+    """Quality (score) against log adoption with quadrant lines at the medians, and a legend."""
+    rows = [g for g in report.rows if g.adoption is not None]
+    if not rows or report.median_adoption is None or report.median_score is None:
+        return None
+    xs = [_log(g.adoption or 0) for g in rows]
+    ys = [g.row.score * 100 for g in rows]
+    x_range, x_ticks = _x_axis([g.adoption or 0 for g in rows])
+    y_lo, y_hi = math.floor(min(ys) / 10) * 10, math.ceil(max(ys) / 10) * 10
+    if y_hi <= y_lo:
+        y_lo, y_hi = max(0, y_lo - 10), min(100, y_hi + 10)
+    points, legend = [], []
+    for i, (g, x, y) in enumerate(zip(rows, xs, ys, strict=True)):
+        marker = MARKERS[i] if i < len(MARKERS) else EXTRA_MARKER
+        points.append(Point(x, y, marker, LABEL_STYLES.get(g.label, "")))
+        if i < len(MARKERS):
+            legend.append(f"{marker} {g.id} ({g.label}, {g.row.score * 100:.1f}%, {human_count(g.adoption)})")
+    y_mid = report.median_score * 100
+    scatter = Scatter(
+        points=points,
+        x_range=x_range,
+        y_range=(y_lo, y_hi),
+        x_ticks=x_ticks,
+        y_ticks=[(y_hi, f"{y_hi:.0f}%"), (y_mid, f"{y_mid:.0f}%"), (y_lo, f"{y_lo:.0f}%")],
+        x_split=_log(report.median_adoption),
+        y_split=y_mid,
+        corners={"tl": OPPORTUNITY, "tr": CONSENSUS, "bl": NEITHER, "br": WARNING},
+        x_title=f"{PLOT_AXES[report.kind]} (log scale); lines at the medians",
+        y_title=f"score ({report.sheet.score_col})",
+    )
+    return scatter, legend
