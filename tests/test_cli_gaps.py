@@ -190,6 +190,22 @@ def test_task_sets_aside_models_of_another_task(run, hub: StandInHub) -> None:
     assert len(payload["rows"]) + len(payload["unmatched"]) == 14
 
 
+def test_a_misspelt_task_fails_as_top_does(run, hub: StandInHub) -> None:
+    """`--task text-generaton` matches no model: the same one-line error as `top`, not 0 of 125 rows matched."""
+    sheet = str(SCORES / "evalplus-humaneval-plus.csv")
+    top = run("top", "--task", "text-generaton", "--quiet")
+    result = run("gaps", "--scores", sheet, "--task", "text-generaton", "--quiet")
+    assert (result.code, top.code) == (2, 2)
+    assert result.out == ""
+    assert result.err == top.err == (
+        "hubradar: error: --task 'text-generaton' matches no models; closest known pipeline tags: "
+        "text-generation, text2text-generation, mask-generation\n")
+    assert info_requests(hub) == []  # failed before looking up the sheet's ids
+    loud = run("gaps", "--scores", sheet, "--task", "text-generaton")
+    assert loud.code == 2
+    assert loud.err.splitlines()[-1] == top.err.strip()
+
+
 def test_same_hub_model_twice_with_different_scores(run, hub: StandInHub, tmp_path: Path) -> None:
     path = tmp_path / "bench.csv"
     path.write_text("model,pass@1\ngemma-2b,20.7\nQwen/Qwen3-8B,61\ngoogle/gemma-2b,25.0\n")

@@ -32,7 +32,7 @@ from hubradar.analysis.lineage import Lineage
 from hubradar.analysis.matching import Ambiguous, Found, ModelIndex
 from hubradar.analysis.scores import ScoreRow, ScoreSheet, parse_scores
 from hubradar.analysis.sizes import SizeEstimator
-from hubradar.app.listing import get_listing
+from hubradar.app.listing import check_task, get_listing
 from hubradar.app.lookups import Lookups, lookup_models, with_derivatives
 from hubradar.app.options import FetchOptions
 from hubradar.core.errors import UsageError, param
@@ -162,12 +162,14 @@ def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = No
     `adoption` is what adoption means: 30-day downloads (the default), derivatives (models built on
     the family, looked up per member) or live inference providers. `sizes` keeps the rows whose
     family base is of the sizes asked for; the others are listed as not compared, with their size.
+    A `task` that matches no model and is no pipeline tag raises `UnknownTask`, as `top` does.
     """
     check(adoption, ADOPTION, "adoption kind")
     notify = options.notify
     for line, earlier in sheet.repeats:
         notify(f"line {line} repeats line {earlier} (same model, same score): counted once")
     listing = get_listing(ListingQuery(sort="downloads", task=task), options, depth=POOL_DEPTH)
+    check_task(listing)
     known = _Known(listing.pool, online=not listing.fell_back)
     found = _resolve(known, sheet.rows, options)
 
