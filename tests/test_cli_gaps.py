@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -487,3 +488,63 @@ def test_size_filters_apply_to_the_compared_rows(run, hub: StandInHub) -> None:
         r["quality_pct"] for r in everything["rows"] if r["model"] in kept)
     bad = run("gaps", "--scores", path, "--min-params", "70B", "--max-params", "7B")
     assert bad.code == 2 and "--min-params" in bad.err
+
+
+# --- 80 columns ----------------------------------------------------------------------------------
+
+
+def _section(out: str, title: str) -> tuple[str, list[str]]:
+    """(header line, table lines) of the table titled `title`: the lines under its rule, up to its notes."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    rule = next(i for i in range(start, len(lines)) if lines[i].startswith("─"))
+    end = next((i for i in range(rule + 1, len(lines))
+                if lines[i][:4].strip() and not lines[i].strip().lstrip("-")[:1].isdigit()), len(lines))
+    return lines[rule - 1], lines[rule + 1:end]
+
+
+def _stands_for(shown: str, full: str) -> bool:
+    pattern = ".+".join(re.escape(part) for part in shown.split("…"))
+    return re.fullmatch(pattern, full) is not None
+
+
+def test_at_80_columns_ids_keep_30_characters_and_the_match_stays(run, hub: StandInHub,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run("gaps", "--scores", TEAM, "--format", "json").json()["rows"]
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("gaps", "--scores", TEAM)
+    assert result.code == 0, result.err
+    assert max(len(line) for line in result.out.splitlines()) <= 80
+    header, lines = _section(result.out, "Measured quality vs Hub adoption")
+    headers = re.split(r"\s{3,}", header.strip())
+    assert {"gap", "label", "model (family base)", "match", "score"} <= set(headers)
+    cells = [re.split(r"\s{3,}", line.strip()) for line in lines]
+    cells = cells[:next((i for i, c in enumerate(cells) if len(c) != len(headers)), len(cells))]  # notes follow
+    assert len(cells) == len(rows)
+    for cell, row in zip(cells, rows, strict=True):
+        shown = cell[headers.index("model (family base)")]
+        assert shown == row["id"] or (len(shown) >= 30 and _stands_for(shown, row["id"])), (shown, row["id"])
+        assert cell[headers.index("match")] == row["match"]
+
+
+def test_at_80_columns_free_text_wraps_at_words(run, hub: StandInHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ("gaps", "--scores", TEAM, "--task", "text-generation")
+    unmatched = {u["line"]: u for u in run(*args, "--format", "json").json()["unmatched"]}
+    assert "task image-text-to-text, not text-generation" in {u["reason"] for u in unmatched.values()}
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(*args)
+    assert result.code == 0, result.err
+    assert max(len(line) for line in result.out.splitlines()) <= 80
+    header, lines = _section(result.out, "Unmatched rows")
+    why, closest, written = header.index("why"), header.index("closest Hub id"), header.index("as written")
+    parts: dict[int, list[tuple[str, str]]] = {}
+    for line in lines:
+        if line[:4].strip():
+            current = int(line[:4])
+        parts.setdefault(current, []).append((line[written:why].strip(), line[why:closest].strip()))
+    assert set(parts) == set(unmatched)
+    for number, pieces in parts.items():
+        reason = " ".join(p for _, p in pieces if p)
+        assert reason == unmatched[number]["reason"]  # every word whole, in order: wrapped, never cut
+        as_written = [p for p, _ in pieces if p]
+        assert unmatched[number]["model"] in ("".join(as_written), " ".join(as_written))

@@ -18,13 +18,14 @@ def _rich_table(view: View, width: int) -> tuple[Any, set[str]]:
     from rich.table import Table
     from rich.text import Text
 
-    columns, id_width, text_width = fit_columns(view, width)
+    columns, id_width, text_width, wrapped = fit_columns(view, width)
     short_ids = {c.key: shorten_ids((format_cell(r.get(c.key), c.kind, view.now) for r in view.rows), id_width)
                  for c in columns if c.kind == "id"}
     table = Table(title=Text(clean(view.title)) if view.title else None, box=box.SIMPLE_HEAD, pad_edge=False,
                   expand=False, title_justify="left", show_edge=False)
     for col in columns:
-        table.add_column(col.header, justify=col.justify, no_wrap=True, overflow="ellipsis",
+        wraps = col.key in wrapped  # text wraps at words (a word longer than the column folds)
+        table.add_column(col.header, justify=col.justify, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis",
                          min_width=col.min_width)
     widths = [cell_len(col.header) for col in columns]
     for row in view.rows:
@@ -34,6 +35,8 @@ def _rich_table(view: View, width: int) -> tuple[Any, set[str]]:
             if col.kind == "id" and row.get(col.key):
                 link = Style(link=hub_link(row[col.key]))
                 cells.append(Text(short_ids[col.key][text], style=link))
+            elif col.key in wrapped:
+                cells.append(Text(text, style=col.styles.get(text, "")))
             elif col.kind in ("id", "list", "text"):
                 width = id_width if col.kind == "id" else text_width
                 cells.append(Text(shorten_middle(text, width), style=col.styles.get(text, "")))
@@ -41,24 +44,28 @@ def _rich_table(view: View, width: int) -> tuple[Any, set[str]]:
                 cells.append(Text(text))
         table.add_row(*cells)
         widths = [max(w, cell.cell_len) for w, cell in zip(widths, cells, strict=True)]
-    for column, cell_width in zip(table.columns, widths, strict=True):
-        column.width = max(cell_width, column.min_width or 0)  # measured once: Rich need not measure each cell
+    for col, column, cell_width in zip(columns, table.columns, widths, strict=True):
+        # measured once: Rich need not measure each cell; a wrapping column is as wide as it was fitted
+        column.width = wrapped[col.key] if col.key in wrapped else max(cell_width, column.min_width or 0)
     return table, {c.key for c in columns}
 
 
 _TEXT_WIDTH = 28  # a task or tag list wider than this is shortened in the middle, unless there is room
 _ID_MIN = 24  # below this, columns are dropped (highest priority number first) to give ids room
 _ID_FLOOR = 12  # when nothing more can be dropped, ids shrink to this rather than squeeze the numbers
+_WRAP_MIN = 16  # wrapping text is given at least this many characters before columns are dropped
 _GAP = 3  # padding, divider, padding: what Rich puts between two columns of an edgeless table
 _FREE_TEXT = ("text", "list")
 
 
 class Fit(NamedTuple):
-    """The columns that fit a width, and how many characters ids and free text may take in it."""
+    """The columns that fit a width, how many characters ids and free text may take in it, and
+    the width of each column that wraps (`Column.wrap`)."""
 
     columns: list[Column]
     id_width: int
     text_width: int
+    wrapped: dict[str, int]
 
 
 def fit_columns(view: View, width: int) -> Fit:
@@ -66,35 +73,73 @@ def fit_columns(view: View, width: int) -> Fit:
 
     Model ids get what the other columns leave, shortened in the middle only when they do not fit;
     free text (tasks, tag lists) is shortened to 28 characters unless room is left once the ids are
-    whole. When ids would get fewer than 24 characters, the highest-priority-number columns go
-    first; numbers are never squeezed: ids shrink (to 12 at least) instead.
+    whole. When ids would get fewer than 24 characters (a column's `shortest`, if set), the
+    highest-priority-number columns go first; numbers are never squeezed: ids shrink (to 12 at
+    least) instead. A column that wraps (`Column.wrap`) counts its narrowest while columns are
+    dropped (16 characters of text, or a `shortest`; a number's header at its longest word); once
+    ids have their shortest it grows until no word breaks (up to 28), then ids grow toward whole,
+    then it grows toward one line per cell.
     """
     columns = list(view.columns)
     widths: dict[str, int] = {}
+    least: dict[str, int] = {}  # the wrapping columns at their narrowest ...
+    unbroken: dict[str, int] = {}  # ... and as wide as their longest word (a number's header: whole)
     for col in columns:
-        cells = [format_cell(r.get(col.key), col.kind, view.now) for r in view.rows]
-        widths[col.key] = max([len(col.header), col.min_width or 0, *(len(c) for c in cells)])
+        texts = [format_cell(r.get(col.key), col.kind, view.now) for r in view.rows]
+        widths[col.key] = max([len(col.header), col.min_width or 0, *(len(t) for t in texts)])
+        if col.wrap and col.kind in _FREE_TEXT:
+            least[col.key] = min(widths[col.key], col.shortest or _WRAP_MIN)
+            longest = max([len(w) for t in [col.header, *texts] for w in t.split()], default=0)
+            unbroken[col.key] = max(least[col.key], min(widths[col.key], longest, _TEXT_WIDTH))
+        elif col.wrap and col.kind != "id":
+            words = [len(w) for w in col.header.split()]
+            least[col.key] = max([col.min_width or 0, *words, *(len(t) for t in texts)])
+            unbroken[col.key] = widths[col.key]
     id_cols = [c for c in columns if c.kind == "id"]
     id_need = max([widths[c.key] for c in id_cols], default=0)
+    id_min = max([c.shortest or _ID_MIN for c in id_cols], default=_ID_MIN)
+
+    def fixed(col: Column) -> int:
+        if col.key in least:
+            return least[col.key]
+        return min(widths[col.key], _TEXT_WIDTH) if col.kind in _FREE_TEXT else widths[col.key]
 
     def spare(cols: list[Column]) -> int:
-        fixed = sum(min(widths[c.key], _TEXT_WIDTH) if c.kind in _FREE_TEXT else widths[c.key]
-                    for c in cols if c.kind != "id")
-        return width - fixed - _GAP * max(0, len(cols) - 1)
+        return width - sum(fixed(c) for c in cols if c.kind != "id") - _GAP * max(0, len(cols) - 1)
 
     def drop_one() -> None:
         columns.remove(max(columns, key=lambda c: (c.priority, columns.index(c))))
 
-    while id_cols and spare(columns) < min(_ID_MIN, id_need) * len(id_cols) and any(c.priority for c in columns):
+    while id_cols and spare(columns) < min(id_min, id_need) * len(id_cols) and any(c.priority for c in columns):
         drop_one()
     while not id_cols and spare(columns) < 0 and any(c.priority for c in columns):
         drop_one()
     room = spare(columns)
+    # Once ids have their shortest, wrapping columns grow until no word breaks; then the ids grow;
+    # then wrapping columns grow toward one line per cell.
+    wrapped = {c.key: least[c.key] for c in columns if c.key in least}
+    room -= _grow(wrapped, unbroken, room - min(id_min, id_need) * len(id_cols))
     id_width = max(_ID_FLOOR, min(id_need, room // max(1, len(id_cols))))
-    long_text = [c for c in columns if c.kind in _FREE_TEXT and widths[c.key] > _TEXT_WIDTH]
     left = room - id_width * len(id_cols)
+    left -= _grow(wrapped, widths, left)
+    long_text = [c for c in columns if c.kind in _FREE_TEXT and c.key not in least and widths[c.key] > _TEXT_WIDTH]
     text_width = _TEXT_WIDTH + max(0, left) // max(1, len(long_text))
-    return Fit(columns, id_width, text_width)
+    return Fit(columns, id_width, text_width, wrapped)
+
+
+def _grow(wrapped: dict[str, int], target: dict[str, int], room: int) -> int:
+    """Share `room` out evenly among the wrapping columns, each up to its `target` width; how much was used."""
+    used = 0
+    growing = [key for key in wrapped if wrapped[key] < target[key]]
+    while room - used > 0 and growing:
+        share = max(1, (room - used) // len(growing))
+        for key in list(growing):
+            add = min(share, target[key] - wrapped[key], room - used)
+            wrapped[key] += add
+            used += add
+            if wrapped[key] >= target[key]:
+                growing.remove(key)
+    return used
 
 
 def make_console(stream: TextIO | None = None) -> Any:

@@ -48,26 +48,31 @@ GAP_KEYS = ["model", "id", "match", "score", "quality_pct", "downloads", "adopti
             "line"]
 
 
+ID_SHORTEST = 30  # a model id keeps this many characters at 80 columns: `Qwen/Qwen…-Instruct` could be several models
+
+
 def _columns(report: GapReport) -> list[Column]:
+    """The matched rows' columns. At 80 columns the percentiles give way first (the gap is their
+    difference; score and family downloads say the same in numbers a reader knows), the match stays."""
     sheet = report.sheet
     columns = [
         Column("gap", "gap", "pct"),
         Column("label", "label", "text", styles=LABEL_STYLES),
-        Column("id", "model (family base)", "id"),
+        Column("id", "model (family base)", "id", shortest=ID_SHORTEST),
         Column("model", "as written", "text", priority=3),
-        Column("match", "match", "text", priority=2),
+        Column("match", "match", "text", priority=1),
         Column("score", "score", "ratio"),
     ]
     if sheet.n_col:
-        columns.append(Column("interval", "95% CI", "interval", priority=2))
+        columns.append(Column("interval", "95% CI", "interval", priority=3))
     columns += [
-        Column("quality_pct", "quality", "pct"),
-        Column("downloads", "family dl", "count", priority=0 if report.kind == "downloads" else 3),
+        Column("quality_pct", "quality", "pct", priority=2),
+        Column("downloads", "family dl", "count", priority=0 if report.kind == "downloads" else 3, wrap=True),
     ]
     if report.kind != "downloads":
-        columns.append(Column("adoption", f"family {report.kind}", "count"))
+        columns.append(Column("adoption", f"family {report.kind}", "count", wrap=True))
     columns += [
-        Column("adoption_pct", "adoption", "pct"),
+        Column("adoption_pct", "adoption", "pct", priority=2),
         Column("likes", "likes", "count", priority=4),
         Column("trending_score", "trending", "score", priority=5),
     ]
@@ -105,8 +110,9 @@ def gaps_notes(report: GapReport) -> list[str]:
 def unmatched_view(report: GapReport) -> View:
     rows = [u.to_dict() | {"closest": u.suggestions[0] if u.suggestions else None} for u in report.unmatched]
     return View(
-        columns=[Column("line", "line", "int"), Column("model", "as written", "text"),
-                 Column("reason", "why", "text"), Column("closest", "closest Hub id", "id")],
+        columns=[Column("line", "line", "int"), Column("model", "as written", "text", wrap=True),
+                 Column("reason", "why", "text", wrap=True),
+                 Column("closest", "closest Hub id", "id")],
         rows=rows,
         meta={"unmatched": [u.to_dict() for u in report.unmatched]},
         title=f"Unmatched rows ({len(report.unmatched)})",
