@@ -238,7 +238,9 @@ def test_evalplus_display_names(run, longtail_hub: StandInHub) -> None:
     assert all(row["named"].lower() in reached for row in payload["rows"])
     unmatched = {u["model"]: u for u in payload["unmatched"]}
     assert unmatched["Zephyr β-7B"]["suggestions"][0] == "HuggingFaceH4/zephyr-7b-beta"
-    assert unmatched["GPT 4o (Aug 2024)"]["reason"] == "no listed model of this name"
+    assert unmatched["GPT 4o (Aug 2024)"]["reason"] == "closed model (OpenAI), not on the Hub"
+    assert unmatched["GPT 4o (Aug 2024)"]["suggestions"] == []
+    assert unmatched["Mistral-7B"]["reason"] == "no listed model of this name"
     assert info_requests(longtail_hub) == ["databricks/dbrx-instruct"]  # the one row written as an id
 
 
@@ -490,7 +492,7 @@ def test_size_filters_apply_to_the_compared_rows(run, hub: StandInHub) -> None:
     assert bad.code == 2 and "--min-params" in bad.err
 
 
-# --- 80 columns ----------------------------------------------------------------------------------
+# --- 80 columns, closed models ------------------------------------------------------------------
 
 
 def _section(out: str, title: str) -> tuple[str, list[str]]:
@@ -548,3 +550,19 @@ def test_at_80_columns_free_text_wraps_at_words(run, hub: StandInHub, monkeypatc
         assert reason == unmatched[number]["reason"]  # every word whole, in order: wrapped, never cut
         as_written = [p for p, _ in pieces if p]
         assert unmatched[number]["model"] in ("".join(as_written), " ".join(as_written))
+
+
+def test_a_closed_model_is_named_closed_with_no_suggestion(run, hub: StandInHub, tmp_path: Path) -> None:
+    path = tmp_path / "bench.csv"
+    path.write_text("model,score\ngpt-4o,0.9\nClaude 3.5 Sonnet,0.88\nGemini 1.5 Pro 002,0.8\no1-mini,0.85\n"
+                    "openai/gpt-4o,0.9\nGPT-Neo-2.7B,0.2\nQwen/Qwen3-8B,0.6\n")
+    result = run("gaps", "--scores", str(path), "--format", "json")
+    assert result.code == 0, result.err
+    unmatched = {u["model"]: u for u in result.json()["unmatched"]}
+    for model, vendor in (("gpt-4o", "OpenAI"), ("Claude 3.5 Sonnet", "Anthropic"), ("Gemini 1.5 Pro 002", "Google"),
+                          ("o1-mini", "OpenAI"), ("openai/gpt-4o", "OpenAI")):
+        assert unmatched[model]["reason"] == f"closed model ({vendor}), not on the Hub"
+        assert unmatched[model]["suggestions"] == []
+    # an open model outside the listing is not closed, and gets no id that only begins like it
+    assert unmatched["GPT-Neo-2.7B"]["reason"] == "no listed model of this name"
+    assert not [s for s in unmatched["GPT-Neo-2.7B"]["suggestions"] if "gpt-oss" in s or "gpt2" in s]

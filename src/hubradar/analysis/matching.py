@@ -19,10 +19,61 @@ from hubradar.core.record import ModelRecord, hub_id_of, plain_name
 
 _WORD_SPLIT_RE = re.compile(r"[\s_\-/]+")
 SUGGEST_CUTOFF = 0.6
+SHARED_RUN = 3  # past a common beginning, two names share at least a word or this many characters in a row
+
+# Models whose weights are not on the Hub: a row naming one is said to be closed, and gets no
+# suggestion (a Hub model that only shares "gpt" with it is not it). Each pattern matches the start
+# of a name written in lower case with its words joined by "-" (`GPT 4o (Aug 2024)` is
+# `gpt-4o-(aug-2024)`); a row written as a Hub id counts only under the vendor's own org. Sources:
+# the names in the vendors' API model lists (OpenAI: GPT-3.5, GPT-4, 4o, 4.1, 5, o1, o3, o4;
+# Anthropic: Claude; Google: Gemini, PaLM 2 and its bison models; xAI: Grok after Grok 2) and the
+# closed entries of the EvalPlus leaderboard (tests/fixtures/scores/evalplus-humaneval-plus.csv).
+# Open-weight namesakes stay out: gpt2, GPT-J, GPT-Neo, gpt-oss, Gemma, Grok 1 and 2 are on the Hub.
+CLOSED_MODELS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (vendor, org, re.compile(pattern)) for vendor, org, pattern in (
+        ("OpenAI", "openai", r"(chat)?gpt-?(3\.5|4(o|\.\d+)?|5(\.\d+)?)(-|$)"),
+        ("OpenAI", "openai", r"o[134](-|$)"),
+        ("OpenAI", "openai", r"(text|code)-davinci"),
+        ("Anthropic", "anthropic", r"claude"),
+        ("Google", "google", r"(gemini|palm-?2|text-bison|chat-bison)"),
+        ("xAI", "xai-org", r"grok-(beta|[34])"),
+    )
+)
 
 
 def _words(name: str) -> list[str]:
     return [w for w in _WORD_SPLIT_RE.split(name.lower()) if w]
+
+
+def closed_vendor(text: str) -> str | None:
+    """The vendor of a known closed model a row names (`GPT 4o (Aug 2024)`: OpenAI), else None."""
+    name = plain_name(text)
+    org, _, bare = name.rpartition("/")
+    normal = "-".join(_words(bare))
+    for vendor, vendor_org, pattern in CLOSED_MODELS:
+        if pattern.match(normal) and (not org or org.lower() == vendor_org):
+            return vendor
+    return None
+
+
+def shares_more_than_a_prefix(a: str, b: str) -> bool:
+    """Whether two names (words joined by "-") have more in common than how they begin.
+
+    `gpt-4o` and `gpt2` share only `gpt`: not a suggestion. One name being the other plus whole
+    words counts (`mistral-7b` in `mistral-7b-v0.1`, a quantized file's name and its base), and so
+    does a word or three characters in a row that both have after their common beginning
+    (`zephyr-β-7b` and `zephyr-7b-beta` share `7b`).
+    """
+    p = 0
+    while p < min(len(a), len(b)) and a[p] == b[p]:
+        p += 1
+    if p == min(len(a), len(b)) and (len(a) == len(b) or max(a, b, key=len)[p] == "-"):
+        return True
+    rest_a, rest_b = a[p:], b[p:]
+    if {w for w in rest_a.split("-") if len(w) > 1} & {w for w in rest_b.split("-") if len(w) > 1}:
+        return True
+    match = difflib.SequenceMatcher(None, rest_a, rest_b, autojunk=False).find_longest_match()
+    return match.size >= SHARED_RUN
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +138,8 @@ class ModelIndex:
 
         Names are compared with their separators made alike (`Llama 3.3 70B` ~ `Llama-3.3-70B`).
         A Hub name holding every word of the row's name ranks first, then difflib's similarity
-        (at least 0.6), then downloads. Only the names sharing the most letter triples with the
+        (at least 0.6), then downloads; either way it must share more than its beginning with the
+        row's name (`shares_more_than_a_prefix`). Only the names sharing the most letter triples with the
         row are compared with difflib, which keeps a sheet of 100 unknown names fast.
         """
         words = _words(plain_name(text).rsplit("/", 1)[-1])
@@ -135,7 +187,7 @@ class _NameSearch:
         for name in candidates:
             matcher.set_seq1(self.normal[name])
             ratio = matcher.ratio()
-            if name in holding or ratio >= SUGGEST_CUTOFF:
+            if (name in holding or ratio >= SUGGEST_CUTOFF) and shares_more_than_a_prefix(wanted, self.normal[name]):
                 out.append((name, name in holding, ratio))
         return out
 

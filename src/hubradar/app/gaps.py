@@ -29,7 +29,7 @@ from hubradar.analysis.gaps import (
     task_mismatch,
 )
 from hubradar.analysis.lineage import Lineage
-from hubradar.analysis.matching import Ambiguous, Found, ModelIndex
+from hubradar.analysis.matching import Ambiguous, Found, ModelIndex, closed_vendor
 from hubradar.analysis.scores import ScoreRow, ScoreSheet, parse_scores
 from hubradar.analysis.sizes import SizeEstimator
 from hubradar.app.listing import check_task, get_listing
@@ -191,6 +191,8 @@ def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = No
                 matched.append((row, hit))
         elif isinstance(hit, Ambiguous):
             unmatched.append(Unmatched(row, f"{len(hit.candidates)} Hub models have this name", list(hit.candidates)))
+        elif vendor := closed_vendor(row.model):  # no Hub model is it: no suggestion either
+            unmatched.append(Unmatched(row, f"closed model ({vendor}), not on the Hub", []))
         else:
             unmatched.append(Unmatched(row, _reason_unfound(row, known.lookups), known.index.suggest(row.model)))
     matched = check_repeats(sheet, matched, notify)
