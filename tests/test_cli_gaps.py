@@ -492,7 +492,7 @@ def test_size_filters_apply_to_the_compared_rows(run, hub: StandInHub) -> None:
     assert bad.code == 2 and "--min-params" in bad.err
 
 
-# --- 80 columns, closed models ------------------------------------------------------------------
+# --- 80 columns, closed models, the footer ------------------------------------------------------
 
 
 def _section(out: str, title: str) -> tuple[str, list[str]]:
@@ -566,3 +566,20 @@ def test_a_closed_model_is_named_closed_with_no_suggestion(run, hub: StandInHub,
     # an open model outside the listing is not closed, and gets no id that only begins like it
     assert unmatched["GPT-Neo-2.7B"]["reason"] == "no listed model of this name"
     assert not [s for s in unmatched["GPT-Neo-2.7B"]["suggestions"] if "gpt-oss" in s or "gpt2" in s]
+
+
+def test_the_footer_names_the_models_compared_against(run, hub: StandInHub, tmp_path: Path) -> None:
+    live = run("gaps", "--scores", TEAM, "--format", "json").json()
+    assert live["listed"] == len(hub_models()) < POOL_DEPTH  # the stand-in Hub has fewer than asked for
+    table = run("gaps", "--scores", TEAM).out
+    assert f"Adoption from the {len(hub_models())} most downloaded models, from the cache" in " ".join(table.split())
+    fresh = ("gaps", "--scores", TEAM, "--offline", "--cache-dir", str(tmp_path / "new"))
+    bundled = run(*fresh, "--format", "json").json()
+    assert bundled["source"] == "snapshot"
+    text = " ".join(run(*fresh).out.split())
+    assert f"Adoption from the {bundled['listed']} most downloaded models, from the bundled snapshot" in text
+    assert "1,000" not in text
+    typed = run(*fresh, "--task", "text-generation", "--format", "json").json()
+    assert typed["listed"] < bundled["listed"]
+    assert (f"Adoption from the {typed['listed']} most downloaded text-generation models"
+            in " ".join(run(*fresh, "--task", "text-generation").out.split()))

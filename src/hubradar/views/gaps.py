@@ -23,6 +23,7 @@ def gaps_meta(report: GapReport) -> dict[str, Any]:
         "source": listing.source,
         "fetched_at": to_iso(listing.fetched_at),
         "query": {k: v for k, v in listing.query.describe().items() if k != "limit"} | {"depth": POOL_DEPTH},
+        "listed": len(listing.pool),  # the models the adoption listing had (the bundled snapshot has fewer)
         "scores": {
             "file": str(sheet.path),
             "rows": len(sheet.rows),
@@ -99,7 +100,9 @@ def gaps_notes(report: GapReport) -> list[str]:
     if any(g.label == UNCERTAIN for g in report.rows):
         notes.append("uncertain: the 95% interval of the score includes the median score, too few tasks to tell")
     source = {"live": "live from the Hub", "cache": "from the cache", "snapshot": "from the bundled snapshot"}
-    what = f"the {POOL_DEPTH:,} most downloaded" + (f" {report.task}" if report.task else "") + " models"
+    listed = len(report.listing.pool)  # what was compared against: fewer than asked when the answer had fewer
+    what = f"the {listed:,} most downloaded" + (f" {report.task}" if report.task else "") + (
+        " model" if listed == 1 else " models")
     looked = report.lookups.fetched + report.lookups.cached
     notes.append(f"Adoption from {what}, {source[report.listing.source]} "
                  f"({report.listing.fetched_at:%Y-%m-%d %H:%M} UTC)"
