@@ -46,7 +46,8 @@ ModelColOpt = Annotated[
 ]
 ScoreColOpt = Annotated[
     str | None,
-    typer.Option("--score-col", help="The column with the score (default: pass_rate, pass@1, score or accuracy).",
+    typer.Option("--score-col", help="The column with the score (default: pass_rate, pass@1, score or accuracy; "
+                                      "else the one column of numbers, as a leaderboard export names it).",
                  rich_help_panel=SCORES),
 ]
 

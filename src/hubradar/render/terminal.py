@@ -77,24 +77,28 @@ def fit_columns(view: View, width: int) -> Fit:
     highest-priority-number columns go first; numbers are never squeezed: ids shrink (to 12 at
     least) instead. A column that wraps (`Column.wrap`) counts its narrowest while columns are
     dropped (16 characters of text, or a `shortest`; a number's header at its longest word); once
-    ids have their shortest it grows until no word breaks (up to 28), then ids grow toward whole,
-    then it grows toward one line per cell.
+    ids have their shortest it grows until no word breaks, then to 28 as free text is shortened to,
+    then ids grow toward whole, then it grows toward one line per cell.
     """
     columns = list(view.columns)
     widths: dict[str, int] = {}
-    least: dict[str, int] = {}  # the wrapping columns at their narrowest ...
-    unbroken: dict[str, int] = {}  # ... and as wide as their longest word (a number's header: whole)
+    # The wrapping columns at their narrowest, as wide as their longest word, and as wide as free
+    # text usually is (a number's header: whole, then whole).
+    least: dict[str, int] = {}
+    unbroken: dict[str, int] = {}
+    usual: dict[str, int] = {}
     for col in columns:
         texts = [format_cell(r.get(col.key), col.kind, view.now) for r in view.rows]
-        widths[col.key] = max([len(col.header), col.min_width or 0, *(len(t) for t in texts)])
+        need = widths[col.key] = max([len(col.header), col.min_width or 0, *(len(t) for t in texts)])
         if col.wrap and col.kind in _FREE_TEXT:
-            least[col.key] = min(widths[col.key], col.shortest or _WRAP_MIN)
+            least[col.key] = min(need, col.shortest or _WRAP_MIN)
             longest = max([len(w) for t in [col.header, *texts] for w in t.split()], default=0)
-            unbroken[col.key] = max(least[col.key], min(widths[col.key], longest, _TEXT_WIDTH))
+            unbroken[col.key] = max(least[col.key], min(need, longest, _TEXT_WIDTH))
+            usual[col.key] = max(unbroken[col.key], min(need, _TEXT_WIDTH))
         elif col.wrap and col.kind != "id":
             words = [len(w) for w in col.header.split()]
             least[col.key] = max([col.min_width or 0, *words, *(len(t) for t in texts)])
-            unbroken[col.key] = widths[col.key]
+            unbroken[col.key] = usual[col.key] = need
     id_cols = [c for c in columns if c.kind == "id"]
     id_need = max([widths[c.key] for c in id_cols], default=0)
     id_min = max([c.shortest or _ID_MIN for c in id_cols], default=_ID_MIN)
@@ -115,10 +119,11 @@ def fit_columns(view: View, width: int) -> Fit:
     while not id_cols and spare(columns) < 0 and any(c.priority for c in columns):
         drop_one()
     room = spare(columns)
-    # Once ids have their shortest, wrapping columns grow until no word breaks; then the ids grow;
-    # then wrapping columns grow toward one line per cell.
+    # Once ids have their shortest, wrapping columns grow until no word breaks, then to the width
+    # free text is shortened to (28); then the ids grow; then wrapping columns toward one line a cell.
     wrapped = {c.key: least[c.key] for c in columns if c.key in least}
-    room -= _grow(wrapped, unbroken, room - min(id_min, id_need) * len(id_cols))
+    for target in (unbroken, usual):
+        room -= _grow(wrapped, target, room - min(id_min, id_need) * len(id_cols))
     id_width = max(_ID_FLOOR, min(id_need, room // max(1, len(id_cols))))
     left = room - id_width * len(id_cols)
     left -= _grow(wrapped, widths, left)
