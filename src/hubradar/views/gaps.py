@@ -65,7 +65,7 @@ def _columns(report: GapReport) -> list[Column]:
         Column("score", "score", "ratio"),
     ]
     if sheet.n_col:
-        columns.append(Column("interval", "95% CI", "interval", priority=3))
+        columns.append(Column("interval", "95% CI", "interval", priority=1))
     columns += [
         Column("quality_pct", "quality", "pct", priority=2),
         Column("downloads", "family dl", "count", priority=0 if report.kind == "downloads" else 3, wrap=True),
