@@ -23,8 +23,7 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hubradar.analysis.scores import read_scores  # noqa: E402
-from hubradar.app.gaps import find_gaps  # noqa: E402
+from hubradar.app.gaps import find_gaps, read_scores  # noqa: E402
 from hubradar.app.lookups import lookup_models  # noqa: E402
 from hubradar.app.options import FetchOptions  # noqa: E402
 from hubradar.fetch.settings import HubSettings  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,9 @@ import pytest
 
 from conftest import FIXTURES, hub_models
 from hubradar.analysis.lineage import Lineage
-from hubradar.app.gaps import GAP_KEYS, POOL_DEPTH
+from hubradar.app.gaps import POOL_DEPTH
 from hubradar.core.record import records_from_hub_json
+from hubradar.views.gaps import GAP_KEYS
 from hubserver import Fault, StandInHub
 
 SCORES = FIXTURES / "scores"
@@ -189,6 +191,22 @@ def test_task_sets_aside_models_of_another_task(run, hub: StandInHub) -> None:
     assert len(payload["rows"]) + len(payload["unmatched"]) == 14
 
 
+def test_a_misspelt_task_fails_as_top_does(run, hub: StandInHub) -> None:
+    """`--task text-generaton` matches no model: the same one-line error as `top`, not 0 of 125 rows matched."""
+    sheet = str(SCORES / "evalplus-humaneval-plus.csv")
+    top = run("top", "--task", "text-generaton", "--quiet")
+    result = run("gaps", "--scores", sheet, "--task", "text-generaton", "--quiet")
+    assert (result.code, top.code) == (2, 2)
+    assert result.out == ""
+    assert result.err == top.err == (
+        "hubradar: error: --task 'text-generaton' matches no models; closest known pipeline tags: "
+        "text-generation, text2text-generation, mask-generation\n")
+    assert info_requests(hub) == []  # failed before looking up the sheet's ids
+    loud = run("gaps", "--scores", sheet, "--task", "text-generaton")
+    assert loud.code == 2
+    assert loud.err.splitlines()[-1] == top.err.strip()
+
+
 def test_same_hub_model_twice_with_different_scores(run, hub: StandInHub, tmp_path: Path) -> None:
     path = tmp_path / "bench.csv"
     path.write_text("model,pass@1\ngemma-2b,20.7\nQwen/Qwen3-8B,61\ngoogle/gemma-2b,25.0\n")
@@ -220,7 +238,9 @@ def test_evalplus_display_names(run, longtail_hub: StandInHub) -> None:
     assert all(row["named"].lower() in reached for row in payload["rows"])
     unmatched = {u["model"]: u for u in payload["unmatched"]}
     assert unmatched["Zephyr β-7B"]["suggestions"][0] == "HuggingFaceH4/zephyr-7b-beta"
-    assert unmatched["GPT 4o (Aug 2024)"]["reason"] == "no listed model of this name"
+    assert unmatched["GPT 4o (Aug 2024)"]["reason"] == "closed model (OpenAI), not on the Hub"
+    assert unmatched["GPT 4o (Aug 2024)"]["suggestions"] == []
+    assert unmatched["Mistral-7B"]["reason"] == "no listed model of this name"
     assert info_requests(longtail_hub) == ["databricks/dbrx-instruct"]  # the one row written as an id
 
 
@@ -470,3 +490,96 @@ def test_size_filters_apply_to_the_compared_rows(run, hub: StandInHub) -> None:
         r["quality_pct"] for r in everything["rows"] if r["model"] in kept)
     bad = run("gaps", "--scores", path, "--min-params", "70B", "--max-params", "7B")
     assert bad.code == 2 and "--min-params" in bad.err
+
+
+# --- 80 columns, closed models, the footer ------------------------------------------------------
+
+
+def _section(out: str, title: str) -> tuple[str, list[str]]:
+    """(header line, table lines) of the table titled `title`: the lines under its rule, up to its notes."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    rule = next(i for i in range(start, len(lines)) if lines[i].startswith("─"))
+    end = next((i for i in range(rule + 1, len(lines))
+                if lines[i][:4].strip() and not lines[i].strip().lstrip("-")[:1].isdigit()), len(lines))
+    return lines[rule - 1], lines[rule + 1:end]
+
+
+def _stands_for(shown: str, full: str) -> bool:
+    pattern = ".+".join(re.escape(part) for part in shown.split("…"))
+    return re.fullmatch(pattern, full) is not None
+
+
+def test_at_80_columns_ids_keep_30_characters_and_the_match_stays(run, hub: StandInHub,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run("gaps", "--scores", TEAM, "--format", "json").json()["rows"]
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("gaps", "--scores", TEAM)
+    assert result.code == 0, result.err
+    assert max(len(line) for line in result.out.splitlines()) <= 80
+    header, lines = _section(result.out, "Measured quality vs Hub adoption")
+    headers = re.split(r"\s{3,}", header.strip())
+    assert {"gap", "label", "model (family base)", "match", "score"} <= set(headers)
+    cells = [re.split(r"\s{3,}", line.strip()) for line in lines]
+    cells = cells[:next((i for i, c in enumerate(cells) if len(c) != len(headers)), len(cells))]  # notes follow
+    assert len(cells) == len(rows)
+    for cell, row in zip(cells, rows, strict=True):
+        shown = cell[headers.index("model (family base)")]
+        assert shown == row["id"] or (len(shown) >= 30 and _stands_for(shown, row["id"])), (shown, row["id"])
+        assert cell[headers.index("match")] == row["match"]
+
+
+def test_at_80_columns_free_text_wraps_at_words(run, hub: StandInHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ("gaps", "--scores", TEAM, "--task", "text-generation")
+    unmatched = {u["line"]: u for u in run(*args, "--format", "json").json()["unmatched"]}
+    assert "task image-text-to-text, not text-generation" in {u["reason"] for u in unmatched.values()}
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(*args)
+    assert result.code == 0, result.err
+    assert max(len(line) for line in result.out.splitlines()) <= 80
+    header, lines = _section(result.out, "Unmatched rows")
+    why, closest, written = header.index("why"), header.index("closest Hub id"), header.index("as written")
+    parts: dict[int, list[tuple[str, str]]] = {}
+    for line in lines:
+        if line[:4].strip():
+            current = int(line[:4])
+        parts.setdefault(current, []).append((line[written:why].strip(), line[why:closest].strip()))
+    assert set(parts) == set(unmatched)
+    for number, pieces in parts.items():
+        reason = " ".join(p for _, p in pieces if p)
+        assert reason == unmatched[number]["reason"]  # every word whole, in order: wrapped, never cut
+        as_written = [p for p, _ in pieces if p]
+        assert unmatched[number]["model"] in ("".join(as_written), " ".join(as_written))
+
+
+def test_a_closed_model_is_named_closed_with_no_suggestion(run, hub: StandInHub, tmp_path: Path) -> None:
+    path = tmp_path / "bench.csv"
+    path.write_text("model,score\ngpt-4o,0.9\nClaude 3.5 Sonnet,0.88\nGemini 1.5 Pro 002,0.8\no1-mini,0.85\n"
+                    "openai/gpt-4o,0.9\nGPT-Neo-2.7B,0.2\nQwen/Qwen3-8B,0.6\n")
+    result = run("gaps", "--scores", str(path), "--format", "json")
+    assert result.code == 0, result.err
+    unmatched = {u["model"]: u for u in result.json()["unmatched"]}
+    for model, vendor in (("gpt-4o", "OpenAI"), ("Claude 3.5 Sonnet", "Anthropic"), ("Gemini 1.5 Pro 002", "Google"),
+                          ("o1-mini", "OpenAI"), ("openai/gpt-4o", "OpenAI")):
+        assert unmatched[model]["reason"] == f"closed model ({vendor}), not on the Hub"
+        assert unmatched[model]["suggestions"] == []
+    # an open model outside the listing is not closed, and gets no id that only begins like it
+    assert unmatched["GPT-Neo-2.7B"]["reason"] == "no listed model of this name"
+    assert not [s for s in unmatched["GPT-Neo-2.7B"]["suggestions"] if "gpt-oss" in s or "gpt2" in s]
+
+
+def test_the_footer_names_the_models_compared_against(run, hub: StandInHub, tmp_path: Path) -> None:
+    live = run("gaps", "--scores", TEAM, "--format", "json").json()
+    assert live["listed"] == len(hub_models()) < POOL_DEPTH  # the stand-in Hub has fewer than asked for
+    table = run("gaps", "--scores", TEAM).out
+    assert f"Adoption from the {len(hub_models())} most downloaded models, from the cache" in " ".join(table.split())
+    fresh = ("gaps", "--scores", TEAM, "--offline", "--cache-dir", str(tmp_path / "new"))
+    bundled = run(*fresh, "--format", "json").json()
+    assert bundled["source"] == "snapshot"
+    text = " ".join(run(*fresh).out.split())
+    assert f"Adoption from the {bundled['listed']} most downloaded models, from the bundled snapshot" in text
+    assert "1,000" not in text
+    typed = run(*fresh, "--task", "text-generation", "--format", "json").json()
+    assert typed["listed"] < bundled["listed"]
+    assert (f"Adoption from the {typed['listed']} most downloaded text-generation models"
+            in " ".join(run(*fresh, "--task", "text-generation").out.split()))

@@ -7,23 +7,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import hub_models
-from hubradar.analysis.lineage import Lineage
-from hubradar.app.gaps import (
+from hubradar.analysis.gaps import (
     CONSENSUS,
     NEITHER,
     OPPORTUNITY,
     UNCERTAIN,
     UNKNOWN,
     WARNING,
-    Ambiguous,
-    Found,
-    ModelIndex,
-    hub_id_of,
     label_for,
     percentile_ranks,
     wilson,
 )
-from hubradar.core.record import ModelRecord, records_from_hub_json
+from hubradar.analysis.lineage import Lineage
+from hubradar.analysis.matching import Ambiguous, Found, ModelIndex, closed_vendor, shares_more_than_a_prefix
+from hubradar.core.record import ModelRecord, hub_id_of, records_from_hub_json
 from hubradar.render.scatter import Point, Scatter, to_plain
 
 # --- percentiles ---------------------------------------------------------------------------------
@@ -148,6 +145,32 @@ def test_unknown_names_match_nothing_and_get_suggestions(index: ModelIndex) -> N
     # a quantized file measured locally: not a Hub model, but its base is the first suggestion
     assert index.find("Qwen2.5-Coder-32B-Instruct-Q4_K_M.gguf") is None
     assert index.suggest("Qwen2.5-Coder-32B-Instruct-Q4_K_M.gguf")[0] == "Qwen/Qwen2.5-Coder-32B-Instruct"
+
+
+def test_a_suggestion_shares_more_than_a_prefix(index: ModelIndex) -> None:
+    assert index.suggest("gpt-4o") == []  # was openai-community/gpt2: they share only "gpt"
+    assert not [s for s in index.suggest("GPT-Neo-2.7B") if "gpt-oss" in s]  # `gpt-` and nothing else
+    assert "meta-llama/Llama-3.2-1B" not in index.suggest("Llama 3.3 70B")  # `llama-3.` and nothing else
+    assert index.suggest("Mistral-7B")[0] == "mistralai/Mistral-7B-v0.1"  # the name plus a word
+    assert index.suggest("Llama3-8B-instruct")[0] == "meta-llama/Llama-3.1-8B-Instruct"  # `8b-instruct` after it
+    assert shares_more_than_a_prefix("gpt-4o", "gpt2") is False
+    assert shares_more_than_a_prefix("gpt-4o", "gpt-oss-20b") is False
+    assert shares_more_than_a_prefix("zephyr-β-7b", "zephyr-7b-beta") is True  # a word after the beginning
+    assert shares_more_than_a_prefix("qwen2.5-coder-32b-instruct-q4-k-m.gguf", "qwen2.5-coder-32b-instruct") is True
+    assert shares_more_than_a_prefix("qwen3-8bx", "qwen3-8b") is False  # a longer word, not another word
+
+
+@pytest.mark.parametrize(("written", "vendor"), [
+    ("gpt-4o", "OpenAI"), ("GPT 4o Mini (July 2024)", "OpenAI"), ("GPT-3.5-Turbo (Nov 2023)", "OpenAI"),
+    ("gpt-4.1-mini", "OpenAI"), ("gpt-5", "OpenAI"), ("O1 Preview (Sept 2024)", "OpenAI"), ("o3-mini", "OpenAI"),
+    ("openai/gpt-4o", "OpenAI"), ("claude-3-opus", "Anthropic"), ("Claude Sonnet 3.5 (June 2024)", "Anthropic"),
+    ("Gemini 1.5 Pro 002", "Google"), ("Grok Beta", "xAI"),
+    # open weights with a closed model's look, and other orgs' models with a closed model's name
+    ("gpt2", None), ("openai/gpt-oss-20b", None), ("GPT-J-6B", None), ("GPT-Neo-2.7B", None), ("gpt4all-j", None),
+    ("google/gemma-7b", None), ("xai-org/grok-2", None), ("someone/gpt-4o-distill", None), ("Qwen/Qwen3-8B", None),
+])
+def test_known_closed_models(written: str, vendor: str | None) -> None:
+    assert closed_vendor(written) == vendor
 
 
 def test_hub_ids_written_every_way() -> None:

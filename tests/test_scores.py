@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from hubradar.analysis.scores import header_key, model_key, read_scores
+from hubradar.analysis.scores import header_key, model_key
+from hubradar.app.gaps import read_scores
 from hubradar.core.errors import UsageError
 
 SCORES = FIXTURES / "scores"
@@ -143,11 +144,56 @@ def test_header_without_rows(run, tmp_path: Path) -> None:
 def test_no_score_column_lists_the_headers_found(run, hub) -> None:
     path = SCORES / "openllm-v1-2023-10-31.csv"
     message = _fails(run, "--scores", str(path))
+    # five columns of numbers could be the score (Parameters is known not to be one, URL holds no numbers)
     assert message == (
-        f"{path}, line 1: no score column; headers found: Model, Average, ARC(25-shot), HellaSwag(10-shot), "
-        "MMLU(5-shot), TruthfulQA(0-shot), Parameters, URL (name the score column with --score-col)"
+        f"{path}, line 1: no score column; 5 columns hold numbers: Average, ARC(25-shot), HellaSwag(10-shot), "
+        "MMLU(5-shot), TruthfulQA(0-shot) (name the score column with --score-col)"
     )
     assert hub.requests == []
+
+
+def test_no_column_of_numbers_lists_the_headers_found(run, hub, tmp_path: Path) -> None:
+    # every column of numbers is a known non-score: a size, counts, a cost, a rank
+    path = _csv(tmp_path, "model,notes,params,size,n,tasks,samples,cost,downloads,likes,rank\n"
+                          "acme/a,fast,7,7B,164,164,1,0.5,1000,10,1\n")
+    assert _fails(run, "--scores", str(path)) == (
+        f"{path}, line 1: no score column; headers found: model, notes, params, size, n, tasks, samples, cost, "
+        "downloads, likes, rank (name the score column with --score-col)"
+    )
+    assert hub.requests == []
+
+
+def test_a_score_column_named_after_its_benchmark_is_taken_and_said(run, hub, tmp_path: Path) -> None:
+    path = _csv(tmp_path, "model,MMLU-PRO\nQwen/Qwen3-8B,56.7\nmeta-llama/Llama-3.1-8B-Instruct,44.3\n")
+    sheet = read_scores(path)
+    assert (sheet.model_col, sheet.score_col, sheet.scale) == ("model", "MMLU-PRO", "0-100")
+    assert [r.score for r in sheet.rows] == [pytest.approx(0.567), pytest.approx(0.443)]
+    result = run("gaps", "--scores", str(path), "--format", "json")
+    assert result.code == 0, result.err
+    assert result.json()["scores"]["score_column"] == "MMLU-PRO"
+    assert ("score column 'MMLU-PRO' (taken as the score: the only column of numbers) read as 0–100"
+            in result.err.splitlines()[0])
+
+
+def test_known_non_score_columns_are_passed_over(run, hub, tmp_path: Path) -> None:
+    path = _csv(tmp_path, "rank,model,humaneval+,params,n,downloads,likes,cost\n"
+                          "1,Qwen/Qwen3-8B,61.0,8.2,164,900000,120,0.4\n2,google/gemma-2b,20.7,2.5,164,50000,30,0.1\n")
+    sheet = read_scores(path)
+    assert (sheet.score_col, sheet.n_col, sheet.cost_col) == ("humaneval+", "n", "cost")
+    assert sheet.rows[0].score == pytest.approx(0.61) and sheet.rows[0].n == 164
+    result = run("gaps", "--scores", str(path))
+    assert result.code == 0, result.err
+    assert "score column 'humaneval+' (taken as the score: the only column of numbers)" in result.err
+
+
+def test_several_columns_of_numbers_are_listed_in_the_error(run, hub, tmp_path: Path) -> None:
+    path = _csv(tmp_path, "model,MMLU-PRO,GPQA,notes,params\nQwen/Qwen3-8B,56.7,40.1,x,8\n")
+    assert _fails(run, "--scores", str(path)) == (
+        f"{path}, line 1: no score column; 2 columns hold numbers: MMLU-PRO, GPQA (name the score column with "
+        "--score-col)"
+    )
+    assert hub.requests == []
+    assert run("gaps", "--scores", str(path), "--score-col", "GPQA").code == 0
 
 
 def test_no_model_column_lists_the_headers_found(run, tmp_path: Path) -> None:

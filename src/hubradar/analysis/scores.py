@@ -1,9 +1,10 @@
 """Reading a team's pass-rate CSV as people actually write it.
 
-A score sheet has a model column and a score column (found by name, or named with
-`--model-col` / `--score-col`), optionally a count of tasks (`n`) and a cost. Scores may be
-fractions (0.85), points out of 100 (85) or percentages (`85%`); the scale is decided once per
-column and stated, never guessed row by row. UTF-8 with or without a BOM, comma, semicolon or
+A score sheet has a model column and a score column (found by name, or named with `model_col` /
+`score_col`; a leaderboard export names it after its benchmark, so failing those it is the one
+column of numbers that is not a known non-score), optionally a count of tasks (`n`) and a cost.
+Scores may be fractions (0.85), points out of 100 (85) or percentages (`85%`); the scale is decided
+once per column and stated, never guessed row by row. UTF-8 with or without a BOM, comma, semicolon or
 tab separated, quoted fields, blank lines and decimal commas (`0,85`) are all read.
 
 Everything that cannot be read is a `UsageError` naming the file, the line and the column, so a
@@ -20,13 +21,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubradar.core.errors import UsageError
+from hubradar.core.errors import UsageError, param
 
 # Header names recognised without an option, in order of preference (compared after `header_key`).
 MODEL_HEADERS = ("model", "model_id", "id", "name", "model_name", "repo_id", "hf_id")
 SCORE_HEADERS = ("pass_rate", "pass@1", "score", "accuracy", "passrate", "pass_at_1", "acc")
 N_HEADERS = ("n", "tasks", "samples", "n_tasks", "num_tasks", "n_samples", "num_samples")
 COST_HEADERS = ("cost", "cost_usd", "usd", "price", "cost_per_run")
+# Words of a header (`header_key` split at `_`) that say a column of numbers is not a score, when
+# the score column is recognised by holding numbers (a leaderboard export names it after the benchmark).
+NOT_SCORE_WORDS = frozenset({"params", "parameters", "param", "size", "n", "tasks", "samples", "cost", "usd",
+                             "price", "downloads", "likes", "rank"})
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _THOUSANDS_RE = re.compile(r"^\d{1,3}([,_]\d{3})+$")  # 1,000 tasks, not 1.000
@@ -67,6 +72,7 @@ class ScoreSheet:
     scale_reason: str
     delimiter: str
     repeats: list[tuple[int, int]] = field(default_factory=list)  # (line, line it repeats), same score
+    score_by: str = ""  # how the score column was recognised, when not by its name
 
     def column_index(self, header: str) -> int:
         """1-based column number of a header (for messages)."""
@@ -74,7 +80,8 @@ class ScoreSheet:
 
     def describe(self) -> str:
         """The one line that says how the file was read."""
-        parts = [f"model column {self.model_col!r}", f"score column {self.score_col!r} read as {self.scale_reason}"]
+        parts = [f"model column {self.model_col!r}",
+                 f"score column {self.score_col!r}{self.score_by} read as {self.scale_reason}"]
         if self.n_col:
             parts.append(f"tasks column {self.n_col!r}")
         if self.cost_col:
@@ -98,24 +105,6 @@ class _Where:
         if column is not None:
             where += f", column {column + 1} ({self.headers[column]})"
         return where
-
-
-def _decode(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a CSV file") from None
-    except OSError as err:
-        raise UsageError(f"{path}: cannot be read ({err.strerror or err})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise UsageError(
-            f"{path}, line {line}: not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8"
-        ) from None
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -231,9 +220,13 @@ def model_key(name: str) -> str:
     return key
 
 
-def read_scores(path: Path, *, model_col: str | None = None, score_col: str | None = None) -> ScoreSheet:
-    """Read a score CSV, or raise `UsageError` naming the file, line and column of the problem."""
-    text = _decode(path)
+def parse_scores(text: str, path: Path, *, model_col: str | None = None, score_col: str | None = None
+                 ) -> ScoreSheet:
+    """Parse a score CSV's text, or raise `UsageError` naming the file (`path`), line and column of the problem.
+
+    `app.gaps.read_scores` reads the file; `path` is only named in messages and the sheet.
+    """
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise UsageError(f"{path}, line 1: the file is empty")
     lines = text.splitlines()
@@ -248,15 +241,11 @@ def read_scores(path: Path, *, model_col: str | None = None, score_col: str | No
             header_line = reader.line_num
             break
     where = _Where(path, headers)
-    model_i = _find_column(headers, MODEL_HEADERS, model_col, "--model-col", where(header_line))
-    score_i = _find_column(headers, SCORE_HEADERS, score_col, "--score-col", where(header_line))
-    for index, what, option in ((model_i, "model", "--model-col"), (score_i, "score", "--score-col")):
-        if index is None:
-            raise UsageError(
-                f"{where(header_line)}: no {what} column; headers found: {_list(headers)} "
-                f"(name the {what} column with {option})"
-            )
-    assert model_i is not None and score_i is not None
+    model_i = _find_column(headers, MODEL_HEADERS, model_col, param("model_col"), where(header_line))
+    if model_i is None:
+        raise UsageError(f"{where(header_line)}: no model column; headers found: {_list(headers)} "
+                         f"(name the model column with {param('model_col')})")
+    score_i = _find_column(headers, SCORE_HEADERS, score_col, param("score_col"), where(header_line))
     if model_i == score_i:
         raise UsageError(f"{where(header_line, score_i)}: the model and score columns are the same column")
     n_i = _find_column(headers, N_HEADERS)
@@ -269,6 +258,13 @@ def read_scores(path: Path, *, model_col: str | None = None, score_col: str | No
         if not any(f.strip() for f in fields):
             continue  # a blank line, or a row of empty cells
         records.append((start, fields + [""] * (len(headers) - len(fields))))
+    score_by = ""
+    if score_i is None and records:
+        score_i = _numeric_column(headers, records, {model_i, n_i, cost_i}, where(header_line))
+        score_by = " (taken as the score: the only column of numbers)"
+    if score_i is None:
+        raise UsageError(f"{where(header_line)}: no score column; headers found: {_list(headers)} "
+                         f"(name the score column with {param('score_col')})")
     if not records:
         raise UsageError(f"{where(header_line)}: a header but no rows")
 
@@ -316,4 +312,25 @@ def read_scores(path: Path, *, model_col: str | None = None, score_col: str | No
         scale_reason=reason,
         delimiter=delimiter,
         repeats=repeats,
+        score_by=score_by,
     )
+
+
+def _holds_numbers(records: list[tuple[int, list[str]]], index: int) -> bool:
+    """Every filled cell of the column is a number (a score may end in %), and one cell at least is filled."""
+    texts = [fields[index].strip() for _, fields in records if index < len(fields)]
+    filled = [t for t in texts if t]
+    return bool(filled) and all(parse_number(t.removesuffix("%")) is not None for t in filled)
+
+
+def _numeric_column(headers: list[str], records: list[tuple[int, list[str]]], taken: set[int | None],
+                    where: str) -> int | None:
+    """The score column of a sheet that names it after its benchmark (`model,MMLU-PRO`): the one column
+    of numbers that is not the model, a count, a cost or another known non-score. None when there is
+    none; with several, a `UsageError` naming them."""
+    found = [i for i in range(len(headers)) if i not in taken and _holds_numbers(records, i)
+             and not NOT_SCORE_WORDS & set(header_key(headers[i]).split("_"))]
+    if len(found) > 1:
+        raise UsageError(f"{where}: no score column; {len(found)} columns hold numbers: "
+                         f"{_list([headers[i] for i in found])} (name the score column with {param('score_col')})")
+    return found[0] if found else None

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hubradar.analysis.scores import read_scores
-from hubradar.app.gaps import GapReport, find_gaps
+from hubradar.app.gaps import GapReport, find_gaps, read_scores
 from hubradar.app.groups import Grouped, group_listing
 from hubradar.app.history import Movers, existing_store, history_source, movers
 from hubradar.app.listing import check_task, get_listing

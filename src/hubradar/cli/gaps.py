@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from hubradar.analysis.scores import read_scores
-from hubradar.app.gaps import find_gaps, gaps_scatter, gaps_view
+from hubradar.app.gaps import find_gaps, read_scores
 from hubradar.cli.options import OUTPUT, AdoptionChoice, FetchFlags, FormatOpt, QuietOpt, SizeFlags, TaskOpt, bundled
 from hubradar.core.errors import UsageError
 from hubradar.render.notices import Notifier
 from hubradar.render.scatter import Scatter, to_plain, to_rich
 from hubradar.render.terminal import make_console
 from hubradar.render.text import emit
+from hubradar.views.gaps import gaps_scatter, gaps_view
 from hubradar.views.view import OutputFormat
 
 SCORES = "Scores"
@@ -46,7 +46,8 @@ ModelColOpt = Annotated[
 ]
 ScoreColOpt = Annotated[
     str | None,
-    typer.Option("--score-col", help="The column with the score (default: pass_rate, pass@1, score or accuracy).",
+    typer.Option("--score-col", help="The column with the score (default: pass_rate, pass@1, score or accuracy; "
+                                      "else the one column of numbers, as a leaderboard export names it).",
                  rich_help_panel=SCORES),
 ]
 

@@ -108,17 +108,22 @@ def _pad(text: str, width: int, right: bool) -> tuple[str, str]:
     return (space, "") if right else ("", space)
 
 
-def render_table(terminal: Terminal, headers: Sequence[str], right: Sequence[bool], rows: Sequence[Sequence[Cell]],
-                 title: str | None = None) -> str:
-    """The table as text: title, header, rule, rows; each line without trailing spaces."""
-    widths = [cell_len(h) for h in headers]
+def render_table(terminal: Terminal, headers: Sequence[str | Sequence[str]], right: Sequence[bool],
+                 rows: Sequence[Sequence[Cell]], title: str | None = None) -> str:
+    """The table as text: title, header (a header of several lines sits on the last), rule, rows;
+    each line without trailing spaces."""
+    head = [(h,) if isinstance(h, str) else tuple(h) for h in headers]
+    tall = max((len(h) for h in head), default=1)
+    head = [("",) * (tall - len(h)) + h for h in head]
+    widths = [max(cell_len(line) for line in h) for h in head]
     for row in rows:
         widths = [max(w, *(cell_len(line) for line in cell.lines)) for w, cell in zip(widths, row, strict=True)]
     total = sum(widths) + len(GAP) * max(0, len(widths) - 1)
     out: list[str] = []
     if title:
         out += [terminal.style(line, "italic") for line in wrap(title, max(total, 1))]
-    out.append(_line(terminal, [Cell.of(h, "bold") for h in headers], widths, right, 0))
+    header_cells = [Cell(h, "bold") for h in head]
+    out += [_line(terminal, header_cells, widths, right, i) for i in range(tall)]
     out.append(RULE * total)
     for row in rows:
         height = max(len(cell.lines) for cell in row)

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hubradar.analysis.flags import LEGEND
-from hubradar.app.gaps import GapReport, gaps_notes, gaps_scatter, gaps_view
+from hubradar.app.gaps import GapReport
 from hubradar.app.groups import Grouped
 from hubradar.app.history import HOW_TO_RECORD
 from hubradar.app.report import Radar, RankHistory
 from hubradar.core.listing import Listing, Source
 from hubradar.views.chart import ScatterPlot
+from hubradar.views.gaps import gaps_notes, gaps_scatter, gaps_view
 from hubradar.views.history import movers_summary, movers_view
 from hubradar.views.listing import listing_view
 from hubradar.views.view import Column, OutputFormat, View

@@ -33,6 +33,12 @@ class Column:
     priority: int = 0
     min_width: int | None = None
     styles: dict[str, str] = field(default_factory=dict)  # cell text -> Rich style, to call out values
+    # May take several lines when the width is short: free text wraps at words instead of being
+    # shortened, a number's header wraps at its spaces (the numbers stay whole).
+    wrap: bool = False
+    # Ids and wrapping text: the fewest characters kept before a column with a higher priority
+    # number gives way (ids: 24 unless set; wrapping text: 16).
+    shortest: int | None = None
 
     @property
     def justify(self) -> Literal["left", "right"]:
