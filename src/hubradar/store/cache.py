@@ -22,16 +22,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from hubradar.core.record import ModelRecord
-from hubradar.store.db import (
-    BUSY_TIMEOUT,
-    DB_NAME,
-    Store,
-    default_cache_dir,
-    describe,
-    is_corrupt,
-    open_or_recover,
-    recover,
-)
+from hubradar.store.db import BUSY_TIMEOUT, DB_NAME, Store, default_cache_dir
+from hubradar.store.recovery import describe, is_corrupt, open_or_recover, recover
 
 T = TypeVar("T")
 

@@ -1,15 +1,10 @@
 """The local store: every listing ever fetched, as timestamped snapshots in SQLite.
 
-One file in the platformdirs cache dir (or HUBRADAR_CACHE_DIR / --cache-dir). Migrations are a
-list applied in order, in one write transaction, and recorded in a `migrations` table; a store
-written by a newer hubradar is refused before anything is written to it. Every write is one
-`BEGIN IMMEDIATE` transaction in WAL mode with a busy timeout, so several hubradar processes can
-fetch and write at once. A file that turns out to be damaged (at open or on any later read) is
-moved aside, never deleted: see `open_or_recover`, `quarantine` and `hubradar.cache`.
-
-A snapshot's rows keep the moving numbers (rank, downloads, likes, trending) in columns and the
-slow-moving rest of the record in a deduplicated `models` table, so a year of hourly snapshots of
-1,000 models stays small and `movers` stays fast.
+One file in the platformdirs cache dir (or HUBRADAR_CACHE_DIR / --cache-dir), with the schema of
+store.schema. Every write is one `BEGIN IMMEDIATE` transaction in WAL mode with a busy timeout, so
+several hubradar processes can fetch and write at once. A file that turns out to be damaged (at
+open or on any later read) is moved aside, never deleted: see store.recovery and store.cache.
+Administration (what it holds, pruning) is store.admin.
 """
 
 from __future__ import annotations
@@ -18,70 +13,19 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from hubradar.core.errors import StoreError
 from hubradar.core.record import ModelRecord
+from hubradar.core.snapshot import Snapshot, SnapshotInfo
 from hubradar.core.time import from_iso, now_utc, to_iso
+from hubradar.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "hubradar.sqlite"
 BUSY_TIMEOUT = 10.0  # seconds to wait for another hubradar that is writing the cache
-
-
-class CorruptCache(sqlite3.DatabaseError):
-    """A row SQLite could read but hubradar cannot (damaged or edited by hand): the file is damaged."""
-
-# (version, name, SQL). Append only: never edit a migration that has shipped.
-MIGRATIONS: list[tuple[int, str, str]] = [
-    (
-        1,
-        "snapshots",
-        """
-        CREATE TABLE snapshots (
-            id INTEGER PRIMARY KEY,
-            query_key TEXT NOT NULL,
-            query_json TEXT NOT NULL,
-            fetched_at TEXT NOT NULL,
-            source TEXT NOT NULL,
-            depth INTEGER NOT NULL,
-            row_count INTEGER NOT NULL,
-            complete INTEGER NOT NULL DEFAULT 0,
-            content_hash TEXT
-        );
-        CREATE INDEX snapshots_query_time ON snapshots(query_key, fetched_at);
-        CREATE INDEX snapshots_hash ON snapshots(content_hash);
-        CREATE TABLE models (
-            ref INTEGER PRIMARY KEY,
-            hash TEXT NOT NULL UNIQUE,
-            model_id TEXT NOT NULL,
-            data TEXT NOT NULL
-        );
-        CREATE INDEX models_model_id ON models(model_id);
-        CREATE TABLE snapshot_rows (
-            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
-            rank INTEGER NOT NULL,
-            model_ref INTEGER NOT NULL REFERENCES models(ref),
-            downloads INTEGER,
-            downloads_all_time INTEGER,
-            likes INTEGER,
-            trending_score REAL,
-            PRIMARY KEY (snapshot_id, rank)
-        ) WITHOUT ROWID;
-        CREATE INDEX snapshot_rows_model ON snapshot_rows(model_ref);
-        CREATE TABLE lookups (
-            model_id TEXT NOT NULL,
-            expand_key TEXT NOT NULL,
-            fetched_at TEXT NOT NULL,
-            data TEXT,
-            PRIMARY KEY (model_id, expand_key)
-        );
-        """,
-    ),
-]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # The numbers that move between snapshots live in snapshot_rows; the rest is deduplicated.
 _MOVING = ("downloads", "downloads_all_time", "likes", "trending_score")
@@ -95,24 +39,6 @@ def default_cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("hubradar", appauthor=False))
-
-
-@dataclass(frozen=True)
-class SnapshotInfo:
-    id: int
-    query_key: str
-    query: dict
-    fetched_at: datetime
-    source: str
-    depth: int
-    row_count: int
-    complete: bool
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    info: SnapshotInfo
-    records: list[ModelRecord]
 
 
 class Store:
@@ -455,34 +381,6 @@ class Store:
         row = self.conn.execute("SELECT COUNT(*) FROM lookups WHERE fetched_at >= ?", (to_iso(moment),)).fetchone()
         return int(row[0])
 
-    # --- housekeeping ---------------------------------------------------------------------
-
-    def prune(self, older_than: datetime) -> int:
-        """Delete snapshots taken before `older_than` and the model rows nobody references."""
-        with self.transaction() as conn:
-            ids = [r[0] for r in conn.execute("SELECT id FROM snapshots WHERE fetched_at < ?", (to_iso(older_than),))]
-            conn.executemany("DELETE FROM snapshot_rows WHERE snapshot_id = ?", [(i,) for i in ids])
-            conn.executemany("DELETE FROM snapshots WHERE id = ?", [(i,) for i in ids])
-            conn.execute(
-                "DELETE FROM models WHERE NOT EXISTS (SELECT 1 FROM snapshot_rows r WHERE r.model_ref = models.ref)"
-            )
-        return len(ids)
-
-    def compact(self, min_free: float = 0.0) -> bool:
-        """Give the space of deleted rows back to the file system (after a prune); True if it did.
-
-        Only when at least `min_free` of the file is free pages: VACUUM rewrites the whole file
-        (seconds for a year of snapshots), while a little free space is simply reused by the next
-        snapshots. The checkpoint after it moves the rewrite out of the write-ahead log.
-        """
-        free = self.conn.execute("PRAGMA freelist_count").fetchone()[0]
-        pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
-        if not free or free < min_free * pages:
-            return False
-        self.conn.execute("VACUUM")
-        with contextlib.suppress(sqlite3.OperationalError):
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return True
 
 @contextlib.contextmanager
 def _decoding(what: str) -> Iterator[None]:
@@ -490,88 +388,7 @@ def _decoding(what: str) -> Iterator[None]:
     try:
         yield
     except (ValueError, KeyError, TypeError, AttributeError) as err:
+        from hubradar.store.recovery import CorruptCache  # only when a row is bad
+
         raise CorruptCache(f"{what} cannot be read ({type(err).__name__})") from err
 
-
-_CORRUPT_NAMES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
-
-
-def is_corrupt(err: sqlite3.Error) -> bool:
-    """Is this a damaged file (move it aside) rather than a busy, read-only or full one (leave it)?
-
-    A missing table or column counts as damage: migrations are atomic, so only a damaged or
-    hand-edited file lacks one.
-    """
-    if isinstance(err, CorruptCache):
-        return True
-    name = getattr(err, "sqlite_errorname", "") or ""
-    if name.startswith(_CORRUPT_NAMES):
-        return True
-    message = str(err)
-    return message.startswith(("no such table", "no such column")) or "malformed" in message
-
-
-def describe(err: sqlite3.Error) -> str:
-    """Why a cache that is not damaged cannot be used, in words."""
-    name = getattr(err, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return f"another process holds its lock: {err}"
-    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
-        return f"it cannot be written: {err}"
-    return str(err)
-
-
-def quarantine(directory: Path) -> Path:
-    """Move the store (and its -wal/-shm files) aside, keeping it; returns where it went."""
-    path = directory / DB_NAME
-    stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{DB_NAME}.corrupt-{stamp}")
-    n = 1
-    while aside.exists():  # two recoveries in one second must not overwrite the first
-        n += 1
-        aside = path.with_name(f"{DB_NAME}.corrupt-{stamp}-{n}")
-    path.replace(aside)
-    for suffix in ("-wal", "-shm"):
-        extra = path.with_name(DB_NAME + suffix)
-        if extra.exists():
-            extra.replace(aside.with_name(aside.name + suffix))
-    return aside
-
-
-def recover(
-    directory: Path, err: sqlite3.Error, warn: Callable[[str], None], *, busy_timeout: float = BUSY_TIMEOUT
-) -> Store | None:
-    """Move a damaged store aside and start a new one; None (and one warning) when that fails too."""
-    path = directory / DB_NAME
-    try:
-        aside = quarantine(directory)
-        store = Store.open(directory, busy_timeout=busy_timeout)
-    except (OSError, sqlite3.Error) as again:
-        warn(f"cache at {path} is damaged ({err}) and could not be rebuilt ({again}); running without a cache")
-        return None
-    warn(f"cache at {path} was damaged ({err}); moved it to {aside.name} and started a new one")
-    return store
-
-
-def open_or_recover(
-    directory: Path | None, warn: Callable[[str], None], *, busy_timeout: float = BUSY_TIMEOUT
-) -> Store | None:
-    """Open the store, never letting a bad cache cost the answer.
-
-    A file that is not a readable database is moved aside (kept, not deleted) and rebuilt; one
-    that is busy beyond `busy_timeout`, read-only or on a full disk is left alone, and so is a
-    directory that cannot be written: one warning, and the command runs without a cache. A
-    store from a newer hubradar is refused (StoreError), since rebuilding it would lose data.
-    """
-    directory = directory or default_cache_dir()
-    try:
-        return Store.open(directory, busy_timeout=busy_timeout)
-    except sqlite3.DatabaseError as err:
-        if is_corrupt(err):
-            return recover(directory, err, warn, busy_timeout=busy_timeout)
-        warn(f"cache at {directory / DB_NAME} cannot be used ({describe(err)}); running without a cache")
-        return None
-    except OSError as err:
-        reason = "it is a file" if directory.is_file() else (err.strerror or str(err))
-        warn(f"cache directory {directory} cannot be used ({reason}); running without a cache")
-        return None

@@ -6,19 +6,28 @@ sparklines and the latest points); JSON and CSV get every row with raw numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hubradar.app.history import SORT_WORDS, CacheSummary, Movers, Pruned, Series, describe_gap, listing_name
-from hubradar.core.query import ListingQuery
+from hubradar.analysis.movers import Movers
+from hubradar.analysis.series import Series
+from hubradar.app.cache import CacheSummary, Pruned
+from hubradar.core.query import ListingQuery, listing_name
 from hubradar.core.time import to_iso
-from hubradar.core.units import human_count
-from hubradar.render.charts import plot, sparkline
+from hubradar.core.units import human_count, human_duration
+from hubradar.core.vocabulary import SORTS
 from hubradar.views.view import Column, OutputFormat, View
 
 
 def when(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def describe_gap(older: datetime, newer: datetime) -> str:
+    """`7d apart`, `3h apart`: the distance between two snapshots, as notices say it."""
+    return f"{human_duration(newer - older)} apart"
 
 
 def _query_meta(query: ListingQuery) -> dict[str, Any]:
@@ -58,7 +67,7 @@ def movers_summary(result: Movers) -> str:
     return (
         f"{when(result.older.fetched_at)} → {when(result.newer.fetched_at)} UTC "
         f"({describe_gap(result.older.fetched_at, result.newer.fetched_at)}): top {result.depth} {unit} by "
-        f"{SORT_WORDS[result.query.sort]}{derived}; {counts['new']} new, {counts['dropped']} dropped, "
+        f"{SORTS[result.query.sort].words}{derived}; {counts['new']} new, {counts['dropped']} dropped, "
         f"{counts['moved']} in both; ± is places gained, - where a side is not known"
     )
 
@@ -96,7 +105,7 @@ SUMMARY_COLUMNS = [
     Column("change", "change", "delta"),
     Column("low", "min", "count", priority=2),
     Column("high", "max", "count", priority=2),
-    Column("trend", "trend", "text", priority=1),
+    Column("trend", "trend", "spark", priority=1),
 ]
 _METRICS = (("rank", "rank"), ("downloads", "downloads (30d)"), ("likes", "likes"), ("trending_score", "trending"))
 
@@ -113,7 +122,7 @@ def _summary_row(series: Series, key: str, name: str) -> dict[str, Any] | None:
     first, last = known[0], known[-1]
     change = first - last if key == "rank" else last - first  # rank: places gained, as in movers
     return {"metric": name, "first": first, "last": last, "change": change, "low": min(known), "high": max(known),
-            "trend": sparkline(values, invert=key == "rank")}
+            "trend": [None if v is None else -v for v in values] if key == "rank" else values}  # #1 on top
 
 
 def series_rows(series: Series) -> list[dict[str, Any]]:
@@ -170,18 +179,28 @@ def series_view(series: Series, fmt: OutputFormat, limit: int) -> View:
                 extra_sections=[recent])
 
 
-def series_plot(series: Series, width: int) -> list[str]:
-    """Terminal charts of each known metric (rank drawn with #1 at the top)."""
+@dataclass(frozen=True)
+class Chart:
+    """One terminal chart of a series: what `render.charts.plot` draws."""
+
+    title: str
+    times: list[datetime]
+    values: list[float | None]
+    label: Callable[[float], str]
+    invert: bool = False  # rank: #1 at the top
+
+
+def series_charts(series: Series) -> list[Chart]:
+    """A chart of each known metric (rank drawn with #1 at the top)."""
     times = [p.fetched_at for p in series.points]
-    lines: list[str] = []
+    charts = []
     for key, name in _METRICS:
         values = _values(series, key)
-        title = f"{name} — {series.id}" + (" (family)" if series.group else "")
-        label = (lambda v: f"#{v:.0f}") if key == "rank" else human_count
-        chart = plot(times, values, title=title, label=label, width=width, invert=key == "rank")
-        if chart:
-            lines += [*chart, ""]
-    return lines
+        if any(v is not None for v in values):
+            title = f"{name} — {series.id}" + (" (family)" if series.group else "")
+            label = (lambda v: f"#{v:.0f}") if key == "rank" else human_count
+            charts.append(Chart(title, times, values, label, invert=key == "rank"))
+    return charts
 
 
 # --- the cache --------------------------------------------------------------------------------

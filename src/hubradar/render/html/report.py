@@ -44,12 +44,13 @@ from hubradar.app.history import HOW_TO_RECORD, Movers, history_source, movers
 from hubradar.core.errors import NotEnoughHistory
 from hubradar.core.listing import Listing
 from hubradar.core.query import ListingQuery
+from hubradar.core.snapshot import SnapshotInfo
 from hubradar.core.time import Since, parse_time, to_iso
 from hubradar.core.units import human_count, human_duration
 from hubradar.render.ids import shorten_middle
 from hubradar.render.scatter import to_plain
 from hubradar.render.text import HUB_URL, clean, format_cell, md_escape, to_markdown
-from hubradar.store.db import SnapshotInfo, Store
+from hubradar.store.db import Store
 from hubradar.views.history import movers_summary, movers_view
 from hubradar.views.listing import SOURCE_TEXT, listing_view
 from hubradar.views.view import Column, OutputFormat, View
