@@ -17,6 +17,7 @@ from hubradar.core.errors import StoreError
 from hubradar.core.query import ListingQuery
 from hubradar.core.record import ModelRecord
 from hubradar.store.admin import cache_summary, existing_store, prune
+from hubradar.store.connection import CacheUnusable
 from hubradar.store.db import DB_NAME, Store
 from hubradar.store.recovery import is_corrupt, open_or_recover
 from hubradar.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -133,16 +134,86 @@ def test_damage_and_other_faults_are_told_apart(tmp_path: Path) -> None:
         conn.execute("SELECT * FROM sqlite_master").fetchall()
     conn.close()
     assert is_corrupt(damaged.value)
-    with Store.open(tmp_path) as store:
+    with Store.open(tmp_path, busy_timeout=0.1) as store:
+        save(store, TOP, records(3), DAY)
         holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None, timeout=0)
         holder.execute("BEGIN EXCLUSIVE")
         try:
-            store.conn.execute("PRAGMA busy_timeout = 0")
-            with pytest.raises(sqlite3.OperationalError) as busy:
+            with pytest.raises(CacheUnusable, match="another process holds its lock"):
                 save(store, TOP, records(1), DAY)
         finally:
             holder.close()
-    assert not is_corrupt(busy.value)  # a lock is left alone, never moved aside
+        with pytest.raises(CacheUnusable):  # given up for the rest of the command, not retried per call
+            store.snapshots()
+    assert [p.name for p in tmp_path.iterdir() if ".corrupt-" in p.name] == []  # a lock is left alone
+    assert plain(tmp_path / DB_NAME, "SELECT row_count FROM snapshots") == [(3,)]
+
+
+def _five_snapshots(directory: Path) -> tuple[list[list[ModelRecord]], int]:
+    """Five snapshots of models of their own; returns their records and a data page of the third's only."""
+    written: list[list[ModelRecord]] = []
+    spans = []
+    with Store.open(directory) as store:
+        for day in range(5):
+            before = store.conn.execute("PRAGMA page_count").fetchone()[0]
+            rows = records(300, start=1000 * day)
+            save(store, TOP, rows, DAY - timedelta(days=4 - day))
+            written.append(rows)
+            spans.append((before, store.conn.execute("PRAGMA page_count").fetchone()[0]))
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    first, last = spans[2]
+    leaves = plain(directory / DB_NAME, f"SELECT pageno FROM dbstat WHERE name = 'models' AND pagetype = 'leaf' "
+                   f"AND pageno > {first} AND pageno <= {last} ORDER BY pageno")
+    return written, leaves[len(leaves) // 2][0]
+
+
+def _scribble_page(path: Path, page: int) -> None:
+    with path.open("r+b") as f:
+        f.seek((page - 1) * 4096)
+        f.write(b"\xa5" * 4096)
+
+
+def test_damage_found_by_a_later_read_keeps_every_snapshot_that_still_reads(tmp_path: Path) -> None:
+    written, page = _five_snapshots(tmp_path)
+    _scribble_page(tmp_path / DB_NAME, page)
+    warnings: list[str] = []
+    store = open_or_recover(tmp_path, warnings.append)
+    assert store is not None and warnings == []  # it opens: the damage is deeper
+    with store:
+        infos = store.snapshots()
+        assert len(infos) == 5
+        loaded = store.load(infos[2])  # the read that meets the damage: rebuilt, and run again on the new file
+        assert loaded.records == []  # the third snapshot is gone with its page
+        [warning] = warnings
+        assert "was damaged (database disk image is malformed)" in warning
+        assert warning.endswith("saved the 4 of its 5 snapshots that still read, 1 lost")
+        assert [i.id for i in store.snapshots()] == [infos[i].id for i in (0, 1, 3, 4)]  # ids kept
+        for i in (0, 1, 3, 4):
+            assert store.load(infos[i]).records == written[i]  # exactly as written
+            assert store.snapshots()[(0, 1, 3, 4).index(i)] == infos[i]
+    [aside] = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    assert plain(aside, "SELECT COUNT(*) FROM snapshots") == [(5,)]  # the old file is kept as it was
+    assert plain(tmp_path / DB_NAME, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_a_use_case_is_run_again_when_the_file_is_rebuilt_under_it(tmp_path: Path) -> None:
+    _, page = _five_snapshots(tmp_path)
+    _scribble_page(tmp_path / DB_NAME, page)
+    warnings: list[str] = []
+    with Store.open(tmp_path, warn=warnings.append) as store:
+        sizes = store.consistent(lambda s: [len(s.load(info).records) for info in s.snapshots()])
+    assert sizes == [300, 300, 300, 300]  # one consistent answer from the new file, not 5 reads of two files
+    assert len(warnings) == 1 and store.rebuilds == 1
+
+
+def test_a_write_that_meets_the_damage_is_saved_in_the_new_file(tmp_path: Path) -> None:
+    _, page = _five_snapshots(tmp_path)
+    _scribble_page(tmp_path / DB_NAME, page)
+    warnings: list[str] = []
+    with Store.open(tmp_path, warn=warnings.append) as store:
+        store.save_snapshot(TOP.key(), TOP.describe(), records(300, start=2000), depth=300)  # the third's models
+    assert len(warnings) == 1
+    assert [n for (n,) in plain(tmp_path / DB_NAME, "SELECT row_count FROM snapshots ORDER BY id")] == [300] * 5
 
 
 # --- administration -----------------------------------------------------------------------------

@@ -98,13 +98,22 @@ def save_import(store: Store, backfill: Backfill, at: datetime) -> int | None:
 
 
 def export_lines(store: Store, query: ListingQuery | None = None, since: Since | None = None) -> Iterator[str]:
-    """One JSON object per snapshot, oldest first: when, which listing, and its ranked records."""
+    """One JSON object per snapshot, oldest first: when, which listing, and its ranked records.
+
+    When the file turns out damaged halfway, the store keeps what still reads (with the same ids)
+    and the export goes on with those; the snapshots lost are left out.
+    """
     infos = store.snapshots(query.key() if query else None)
     if since is not None and infos:
         start = resolve_since(since, max(i.fetched_at for i in infos))
         infos = [i for i in infos if i.fetched_at >= start]
+    rebuilds, kept = store.rebuilds, None
     for info in infos:
         records = store.load(info).records
+        if store.rebuilds != rebuilds:  # rebuilt: only what it saved is still there
+            rebuilds, kept = store.rebuilds, {i.id for i in store.snapshots()}
+        if kept is not None and info.id not in kept:
+            continue
         line = {
             "fetched_at": to_iso(info.fetched_at),
             "query": key_label(info.query_key),

@@ -134,6 +134,10 @@ def _too_few(source: Source, store: Store, need: str) -> NotEnoughHistory:
 def movers(store: Store, query: ListingQuery, since: Since, group: str | None = None) -> Movers:
     """The newest snapshot of the query against the other one nearest `since` (for a day: its first)."""
     _check_group(group)
+    return store.consistent(lambda s: _movers(s, query, since, group))
+
+
+def _movers(store: Store, query: ListingQuery, since: Since, group: str | None) -> Movers:
     source = history_source(store, query)
     if source.count < 2:
         raise _too_few(source, store, "movers compares two")
@@ -187,6 +191,10 @@ def model_series(
 ) -> Series:
     """Rank, downloads, likes and trending of a model (or its family) over every stored snapshot."""
     _check_group(group)
+    return store.consistent(lambda s: _series(s, query, model_id, group, since))
+
+
+def _series(store: Store, query: ListingQuery, model_id: str, group: str | None, since: Since | None) -> Series:
     source = history_source(store, query)
     if source.count == 0:
         raise _too_few(source, store, "history reads them")

@@ -67,11 +67,16 @@ def existing_store(cache_dir: Path | None, notify: Callable[[str], None]) -> Sto
 
 
 def cache_summary(store: Store) -> CacheSummary:
+    """Where the store is, how big, and what it holds (read again if the file is rebuilt meanwhile)."""
+    return store.consistent(_summary)
+
+
+def _summary(store: Store) -> CacheSummary:
     queries = [
         QueryStats(key_label(key), key, count, oldest, newest, depth)
         for key, count, oldest, newest, depth in store.summary()
     ]
-    models = store.conn.execute("SELECT COUNT(DISTINCT model_id) FROM models").fetchone()[0]
+    models = store.using(lambda conn: conn.execute("SELECT COUNT(DISTINCT model_id) FROM models").fetchone()[0])
     return CacheSummary(
         path=store.path,
         size_bytes=store_size(store.path),
@@ -85,14 +90,17 @@ def cache_summary(store: Store) -> CacheSummary:
 
 def delete_before(store: Store, moment: datetime) -> int:
     """Delete snapshots taken before `moment` and the model rows nobody references; how many went."""
-    with store.transaction() as conn:
+
+    def delete(conn: sqlite3.Connection) -> int:
         ids = [r[0] for r in conn.execute("SELECT id FROM snapshots WHERE fetched_at < ?", (to_iso(moment),))]
         conn.executemany("DELETE FROM snapshot_rows WHERE snapshot_id = ?", [(i,) for i in ids])
         conn.executemany("DELETE FROM snapshots WHERE id = ?", [(i,) for i in ids])
         conn.execute(
             "DELETE FROM models WHERE NOT EXISTS (SELECT 1 FROM snapshot_rows r WHERE r.model_ref = models.ref)"
         )
-    return len(ids)
+        return len(ids)
+
+    return store.write(delete)
 
 
 def compact(store: Store, min_free: float = 0.0) -> bool:
@@ -102,15 +110,18 @@ def compact(store: Store, min_free: float = 0.0) -> bool:
     (seconds for a year of snapshots), while a little free space is simply reused by the next
     snapshots. The checkpoint after it moves the rewrite out of the write-ahead log.
     """
-    conn = store.conn
-    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    if not free or free < min_free * pages:
-        return False
-    conn.execute("VACUUM")
-    with contextlib.suppress(sqlite3.OperationalError):
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return True
+
+    def vacuum(conn: sqlite3.Connection) -> bool:
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        if not free or free < min_free * pages:
+            return False
+        conn.execute("VACUUM")
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return True
+
+    return store.using(vacuum)
 
 
 def prune(store: Store, older_than: timedelta, now: datetime | None = None) -> Pruned:

@@ -2,8 +2,9 @@
 
 One file in the platformdirs cache dir (or HUBRADAR_CACHE_DIR / --cache-dir), with the schema of
 store.schema. Every write is one `BEGIN IMMEDIATE` transaction in WAL mode with a busy timeout, so
-several hubradar processes can fetch and write at once. A file that turns out to be damaged (at
-open or on any later read) is moved aside, never deleted: see store.recovery and store.cache.
+several hubradar processes can fetch and write at once. Every method below runs through the guard
+of store.connection: a file found damaged on any read or write is moved aside (never deleted),
+what still reads is kept in a new one (store.recovery), and the method runs again there.
 Administration (what it holds, pruning) is store.admin.
 """
 
@@ -13,7 +14,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,10 +23,10 @@ from hubradar.core.errors import StoreError
 from hubradar.core.record import ModelRecord
 from hubradar.core.snapshot import Snapshot, SnapshotInfo
 from hubradar.core.time import from_iso, now_utc, to_iso
+from hubradar.store.connection import BUSY_TIMEOUT, Connection, guarded
 from hubradar.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "hubradar.sqlite"
-BUSY_TIMEOUT = 10.0  # seconds to wait for another hubradar that is writing the cache
 
 # The numbers that move between snapshots live in snapshot_rows; the rest is deduplicated.
 _MOVING = ("downloads", "downloads_all_time", "likes", "trending_score")
@@ -41,22 +42,25 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("hubradar", appauthor=False))
 
 
-class Store:
+class Store(Connection):
     """A SQLite store of snapshots. Open with `Store.open(dir)`; usable as a context manager."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self.conn = conn
-        self.path = path
 
     # --- opening and migrations -------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: Path | None = None, *, busy_timeout: float = BUSY_TIMEOUT) -> Store:
+    def open(
+        cls,
+        directory: Path | None = None,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT,
+        warn: Callable[[str], None] | None = None,
+    ) -> Store:
         """Open (creating and migrating) the store in `directory`.
 
         Raises StoreError when the file belongs to a newer hubradar (before writing anything to
         it); raises sqlite3.DatabaseError when the file is not a readable database and OSError
-        when the directory cannot be made (see `open_or_recover`).
+        when the directory cannot be made (see `open_or_recover`). `warn` gets the notice of a
+        file found damaged later (store.connection).
         """
         directory = directory or default_cache_dir()
         directory.mkdir(parents=True, exist_ok=True)
@@ -64,7 +68,7 @@ class Store:
         conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            store = cls(conn, path)
+            store = cls(conn, path, busy_timeout=busy_timeout, warn=warn)
             store._refuse_newer()
             conn.execute("PRAGMA foreign_keys = ON")
             with contextlib.suppress(sqlite3.OperationalError):
@@ -113,25 +117,6 @@ class Store:
                 )
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE so two writers queue on the busy timeout instead of failing mid-way.
-
-        Any failure, including at COMMIT, rolls back: a write is all there or not there.
-        """
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    self.conn.execute("ROLLBACK")
-            raise
-
-    def close(self) -> None:
-        self.conn.close()
-
     def __enter__(self) -> Store:
         return self
 
@@ -156,6 +141,7 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
+    @guarded
     def save_snapshot(
         self,
         query_key: str,
@@ -167,19 +153,22 @@ class Store:
         source: str = "live",
         content_hash: str | None = None,
         complete: bool | None = None,
+        snapshot_id: int | None = None,
     ) -> int:
         """Store one listing in one transaction; returns the snapshot id.
 
-        `complete` says the Hub had no more rows than these (default: fewer rows than `depth`).
+        `complete` says the Hub had no more rows than these (default: fewer rows than `depth`);
+        `snapshot_id` keeps a salvaged snapshot's id (store.recovery).
         """
         fetched_at = fetched_at or now_utc()
         if complete is None:
             complete = len(records) < depth
         with self.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO snapshots (query_key, query_json, fetched_at, source, depth, row_count, "
-                "complete, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO snapshots (id, query_key, query_json, fetched_at, source, depth, row_count, "
+                "complete, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    snapshot_id,
                     query_key,
                     json.dumps(query, sort_keys=True),
                     to_iso(fetched_at),
@@ -227,6 +216,7 @@ class Store:
 
     _INFO_COLUMNS = "id, query_key, query_json, fetched_at, source, depth, row_count, complete"
 
+    @guarded
     def snapshots(self, query_key: str | None = None) -> list[SnapshotInfo]:
         """Snapshot headers, oldest first (all queries when `query_key` is None)."""
         sql = f"SELECT {self._INFO_COLUMNS} FROM snapshots"
@@ -236,6 +226,7 @@ class Store:
             args = (query_key,)
         return [self._info(r) for r in self.conn.execute(sql + " ORDER BY fetched_at, id", args)]
 
+    @guarded
     def find(
         self,
         query_key: str,
@@ -257,6 +248,7 @@ class Store:
         row = self.conn.execute(sql + " ORDER BY fetched_at DESC, id DESC LIMIT 1", args).fetchone()
         return self._info(row) if row else None
 
+    @guarded
     def nearest(
         self,
         query_key: str,
@@ -283,6 +275,7 @@ class Store:
         infos = [self._info(r) for r in candidates if r]
         return min(infos, key=lambda i: abs((i.fetched_at - moment).total_seconds()), default=None)
 
+    @guarded
     def load(self, info: SnapshotInfo) -> Snapshot:
         """A snapshot's records in rank order."""
         rows = self.conn.execute(
@@ -306,6 +299,7 @@ class Store:
             )
         return Snapshot(info, records)
 
+    @guarded
     def series(
         self, query_key: str, model_ids: Sequence[str], since: datetime | None = None
     ) -> list[tuple[int, str, int, int | None, int | None, float | None]]:
@@ -329,6 +323,7 @@ class Store:
             args.append(to_iso(since))
         return list(self.conn.execute(sql + " ORDER BY s.fetched_at, s.id, r.rank", args))
 
+    @guarded
     def latest_models(self) -> dict[str, ModelRecord]:
         """The newest stored metadata of every model ever listed (moving numbers left unknown)."""
         rows = self.conn.execute(
@@ -336,6 +331,7 @@ class Store:
         )
         return {model_id: ModelRecord.from_dict(json.loads(data)) for model_id, data in rows}
 
+    @guarded
     def summary(self) -> list[tuple[str, int, datetime, datetime, int]]:
         """Per query: (query key, snapshots, oldest, newest, most rows), most snapshots first."""
         rows = self.conn.execute(
@@ -344,12 +340,14 @@ class Store:
         )
         return [(key, count, from_iso(old), from_iso(new), depth) for key, count, old, new, depth in rows]
 
+    @guarded
     def has_content(self, content_hash: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM snapshots WHERE content_hash = ?", (content_hash,)).fetchone()
         return row is not None
 
     # --- single-model lookups (model_info), cached with their own age ---------------------------
 
+    @guarded
     def get_lookup(
         self, model_id: str, expand_key: str, max_age: timedelta, now: datetime | None = None
     ) -> tuple[bool, ModelRecord | None]:
@@ -365,7 +363,8 @@ class Store:
                 return False, None
             return True, (ModelRecord.from_dict(json.loads(row[1])) if row[1] else None)
 
-    def put_lookups(self, expand_key: str, results: Iterable[tuple[str, ModelRecord | None]]) -> None:
+    @guarded
+    def put_lookups(self, expand_key: str, results: Sequence[tuple[str, ModelRecord | None]]) -> None:
         stamp = to_iso(now_utc())
         with self.transaction() as conn:
             conn.executemany(
@@ -376,6 +375,7 @@ class Store:
                 ],
             )
 
+    @guarded
     def lookups_since(self, moment: datetime) -> int:
         """How many lookups were fetched from the Hub since `moment` (the request budget's ledger)."""
         row = self.conn.execute("SELECT COUNT(*) FROM lookups WHERE fetched_at >= ?", (to_iso(moment),)).fetchone()
