@@ -86,9 +86,19 @@ def test_movers_between_two_imported_days_matches_the_captures(run) -> None:
         "likes_gained": after["likes"] - before["likes"],
         "downloads_change": after["downloads"] - before["downloads"],
         "trending_change": after["trendingScore"] - before["trendingScore"],
+        "downloads": after["downloads"],
+        "likes": after["likes"],
+        "trending_score": after["trendingScore"],
     }
     dropped = next(r for r in payload["rows"] if r["status"] == "dropped")
     assert dropped["rank"] is None and dropped["rank_change"] is None and dropped["likes_gained"] is None
+    # A row with one side shows its numbers where it is ranked: the older snapshot for a drop-out,
+    # the newer for a new entrant.
+    was = next(m for m in old if m["id"] == dropped["id"])
+    assert (dropped["downloads"], dropped["likes"]) == (was.get("downloads"), was.get("likes"))
+    entrant = next(r for r in payload["rows"] if r["status"] == "new" and r["previous_rank"] is None)
+    now = next(m for m in new if m["id"] == entrant["id"])
+    assert (entrant["downloads"], entrant["likes"]) == (now.get("downloads"), now.get("likes"))
 
     # Sorted by places gained, a side outside the compared ranks counting as one past the last.
     def gained(row: dict) -> int:
@@ -106,6 +116,9 @@ def test_movers_table_names_both_snapshots_and_the_gap(run) -> None:
     assert "2026-08-15 19:00 → 2026-08-21 19:00 UTC (6d apart)" in result.out
     assert "Rising" in result.out and "Falling" in result.out and "Dropped out of the top" in result.out
     assert "unsloth/Qwen3.8-27B-GGUF" in result.out  # the biggest climber of that week
+    new_section = result.out.split("New in the top")[1].split("Falling")[0]
+    krea = next(line for line in new_section.splitlines() if "Comfy-Org/Krea-2" in line)
+    assert krea.split()[-3:] != ["-", "-", "-"]  # its numbers at the newer snapshot, not dashes
     assert result.err == ""
 
 

@@ -20,7 +20,11 @@ from hubradar.core.snapshot import SnapshotInfo
 @dataclass(frozen=True)
 class MoverRow:
     """One model (or family) between two snapshots. Changes are newer minus older; `rank_change`
-    is places gained (positive = up). None where a side is not known."""
+    is places gained (positive = up). None where a side is not known.
+
+    `downloads`, `likes` and `trending_score` are its numbers in the snapshot where it is in the
+    compared ranks: the newer one, or the older one for a row that dropped out.
+    """
 
     id: str
     status: Literal["new", "dropped", "moved"]
@@ -31,6 +35,9 @@ class MoverRow:
     downloads_change: int | None
     trending_change: float | None
     members: tuple[str, ...] = ()
+    downloads: int | None = None
+    likes: int | None = None
+    trending_score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -42,6 +49,9 @@ class MoverRow:
             "likes_gained": self.likes_gained,
             "downloads_change": self.downloads_change,
             "trending_change": self.trending_change,
+            "downloads": self.downloads,
+            "likes": self.likes,
+            "trending_score": self.trending_score,
         }
         if self.members:
             data["members"] = list(self.members)
@@ -133,6 +143,8 @@ def compare(
         if not (was_in or is_in):
             continue
         status: Literal["new", "dropped", "moved"] = "moved" if was_in and is_in else ("new" if is_in else "dropped")
+        present = a if status == "dropped" else b
+        assert present is not None  # in the compared ranks on that side
         rows.append(
             MoverRow(
                 id=key,
@@ -145,6 +157,9 @@ def compare(
                 trending_change=_change(b.trending, a.trending) if a and b else None,
                 # Everyone summed on either side (a re-upload may be listed in one snapshot only).
                 members=tuple(dict.fromkeys([*(b.members if b else ()), *(a.members if a else ())])) if root else (),
+                downloads=present.downloads,
+                likes=present.likes,
+                trending_score=present.trending,
             )
         )
     outside = window + 1

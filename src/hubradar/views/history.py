@@ -45,8 +45,15 @@ MOVER_COLUMNS = [
     Column("likes_gained", "likes +", "delta", priority=2),
     Column("trending_change", "trending ±", "delta", priority=1),
 ]
+# New entrants and drop-outs have one side only: their numbers in the snapshot that ranks them.
+PRESENT_COLUMNS = [
+    *MOVER_COLUMNS[:4],
+    Column("downloads", "downloads", "count"),
+    Column("likes", "likes", "count", priority=2),
+    Column("trending_score", "trending", "score", priority=1),
+]
 MOVER_KEYS = ["id", "status", "rank", "previous_rank", "rank_change", "likes_gained", "downloads_change",
-              "trending_change", "members"]
+              "trending_change", "downloads", "likes", "trending_score", "members"]
 
 
 def movers_meta(result: Movers) -> dict[str, Any]:
@@ -68,7 +75,8 @@ def movers_summary(result: Movers) -> str:
         f"{when(result.older.fetched_at)} → {when(result.newer.fetched_at)} UTC "
         f"({describe_gap(result.older.fetched_at, result.newer.fetched_at)}): top {result.depth} {unit} by "
         f"{SORTS[result.query.sort].words}{derived}; {counts['new']} new, {counts['dropped']} dropped, "
-        f"{counts['moved']} in both; ± is places gained, - where a side is not known"
+        f"{counts['moved']} in both; ± is places gained, - where a side is not known; new and dropped rows "
+        "show their numbers in the snapshot that ranks them"
     )
 
 
@@ -79,12 +87,12 @@ def movers_view(result: Movers, fmt: OutputFormat, limit: int) -> View:
         return View(MOVER_COLUMNS, [r.to_dict() for r in result.rows], meta=meta, csv_keys=MOVER_KEYS)
     top = f"the top {result.depth}"
     kinds = [
-        ("Rising", [r for r in result.rows if r.status == "moved" and result.gain(r) > 0]),
-        (f"New in {top}", [r for r in result.rows if r.status == "new"]),
-        ("Falling", [r for r in reversed(result.rows) if r.status == "moved" and result.gain(r) < 0]),
-        (f"Dropped out of {top}", [r for r in reversed(result.rows) if r.status == "dropped"]),
+        ("Rising", MOVER_COLUMNS, [r for r in result.rows if r.status == "moved" and result.gain(r) > 0]),
+        (f"New in {top}", PRESENT_COLUMNS, [r for r in result.rows if r.status == "new"]),
+        ("Falling", MOVER_COLUMNS, [r for r in reversed(result.rows) if r.status == "moved" and result.gain(r) < 0]),
+        (f"Dropped out of {top}", PRESENT_COLUMNS, [r for r in reversed(result.rows) if r.status == "dropped"]),
     ]
-    sections = [View(MOVER_COLUMNS, [r.to_dict() for r in rows[:limit]], title=name) for name, rows in kinds if rows]
+    sections = [View(columns, [r.to_dict() for r in rows[:limit]], title=name) for name, columns, rows in kinds if rows]
     if not sections:
         sections = [View(MOVER_COLUMNS, [], empty_message="No changes: the two snapshots rank the same models alike.")]
     head, *rest = sections
