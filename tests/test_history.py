@@ -365,6 +365,30 @@ def test_cache_info_reports_where_how_big_and_what(run, _isolated: Path) -> None
     assert str(_isolated) in table.replace("\n", "") and "downloads" in table
 
 
+@pytest.mark.parametrize("where", ["is-a-file", "under-a-file"])
+def test_cache_info_on_a_folder_that_cannot_hold_a_cache_says_why(run, tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder")
+    cache = blocker if where == "is-a-file" else blocker / "cache"
+    for args in (["cache", "info"], ["cache", "prune", "--older-than", "1d"]):
+        result = run(*args, "--cache-dir", str(cache))
+        assert result.code == 0
+        [line] = result.err.splitlines()
+        assert f"no cache at {cache / 'hubradar.sqlite'}, and none can be made there ({blocker} is a file" in line
+        assert "creates it" not in line and "--cache-dir or HUBRADAR_CACHE_DIR" in line
+    assert blocker.read_text() == "not a folder"
+
+
+def test_messages_count_one_thing_in_the_singular(run, tmp_path: Path) -> None:
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps([hub_models()[0], {"id": None}]))
+    result = run("import", str(one), "--at", "2026-08-21T19:00Z")
+    assert result.code == 0, result.err
+    assert "imported 1 model from one.json" in result.err and "(1 unreadable or duplicate row skipped)" in result.err
+    written = run("export", "--output", str(tmp_path / "out.jsonl"))
+    assert "wrote 1 snapshot to" in written.err
+
+
 def test_prune_drops_old_snapshots_and_what_only_they_held(run, _isolated: Path) -> None:
     import_days(run, "2026-08-07", "2026-08-14", "2026-08-21")
     only_early = {m["id"] for m in hub_models("2026-08-07")} - {

@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 HOW_TO_RECORD = (
-    "run `hubradar record` on a schedule (see the README's crontab line) or backfill with "
+    "run `hubradar record` on a schedule (docs/history.md has a crontab line) or backfill with "
     "`hubradar import FILE --at DATE`"
 )
 

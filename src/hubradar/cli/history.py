@@ -15,6 +15,7 @@ from hubradar.cli.options import CacheDirOpt, FormatOpt, HistoryGroup, HistorySo
 from hubradar.core.errors import HubradarError
 from hubradar.core.query import ListingQuery, listing_name, parse_query_spec
 from hubradar.core.time import parse_moment, parse_since
+from hubradar.core.units import counted
 from hubradar.render.charts import plot as draw_chart
 from hubradar.render.notices import Notifier
 from hubradar.render.text import emit
@@ -179,9 +180,10 @@ def import_cmd(
     if snapshot_id is None:
         notify(f"{file.name} is already imported as {listing_name(query)}; nothing changed")
         return
-    extra = [f"{n} {what}" for n, what in ((backfill.skipped, "unreadable or duplicate rows skipped"),
-                                           (backfill.unmatched, "rows outside the listing's filters left out")) if n]
-    notify(f"imported {len(backfill.records)} models from {file.name} as {listing_name(query)} at "
+    extra = [counted(n, noun) + rest for n, noun, rest in (
+        (backfill.skipped, "unreadable or duplicate row", " skipped"),
+        (backfill.unmatched, "row", " outside the listing's filters left out")) if n]
+    notify(f"imported {counted(len(backfill.records), 'model')} from {file.name} as {listing_name(query)} at "
            f"{when(moment)} UTC" + (f" ({'; '.join(extra)})" if extra else ""))
 
 
@@ -228,7 +230,7 @@ def export_cmd(
     if count == 0:
         notify("no snapshots match; nothing exported")
     elif output is not None:
-        notify(f"wrote {count} snapshot{'' if count == 1 else 's'} to {output}")
+        notify(f"wrote {counted(count, 'snapshot')} to {output}")
 
 
 RECORD_HELP = """Fetch the standard listings and store them: for cron or a CI schedule.
@@ -263,7 +265,7 @@ def record_cmd(
         if result.failure:
             notify.error(f"{listing_name(result.query)}: {result.failure.for_cli()}")
         else:
-            notify(f"recorded {result.rows} models of {listing_name(result.query)}")
+            notify(f"recorded {counted(result.rows, 'model')} of {listing_name(result.query)}")
     if failed:
         raise typer.Exit(1)
 

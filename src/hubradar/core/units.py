@@ -82,3 +82,8 @@ def human_duration(delta: timedelta) -> str:
         if seconds >= size:
             return f"{math.floor(seconds / size)}{unit}"
     return f"{int(seconds)}s"
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 model`, `2 models`, `0 families`: a count with its noun agreeing."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"

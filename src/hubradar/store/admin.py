@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,19 @@ def existing_store(cache_dir: Path | None, notify: Callable[[str], None]) -> Sto
     if not (directory / DB_NAME).exists():
         return None
     return open_or_recover(directory, notify)
+
+
+def why_unusable(directory: Path) -> str | None:
+    """Why no store can be made in `directory` (a file in the way, a folder that cannot be written),
+    or None when one can. Checked without creating anything."""
+    if directory.exists() and not directory.is_dir():
+        return f"{directory} is a file, not a folder"
+    existing = next(p for p in (directory, *directory.parents) if p.exists() or p == p.parent)
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} cannot be written"
+    return None
 
 
 def cache_summary(store: Store) -> CacheSummary:

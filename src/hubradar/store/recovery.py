@@ -24,6 +24,7 @@ from hubradar.core.errors import StoreError
 from hubradar.core.record import ModelRecord
 from hubradar.core.snapshot import SnapshotInfo
 from hubradar.core.time import from_iso, now_utc
+from hubradar.core.units import counted
 from hubradar.store.connection import BUSY_TIMEOUT, Connection
 from hubradar.store.db import DB_NAME, Store, default_cache_dir
 
@@ -90,7 +91,7 @@ class Salvaged:
         if not self.saved and not self.lost:
             return "none of its snapshots could be read" if self.unlisted else "it held no snapshots"
         total = self.saved + self.lost
-        text = f"saved the {self.saved} of its {total} snapshot{'' if total == 1 else 's'} that still read"
+        text = f"saved the {self.saved} of its {counted(total, 'snapshot')} that still read"
         text += f", {self.lost} lost" if self.lost else ""
         return text + (" (and any whose header was damaged)" if self.unlisted else "")
 

@@ -16,7 +16,7 @@ from hubradar.analysis.series import Series
 from hubradar.app.cache import CacheSummary, Pruned
 from hubradar.core.query import ListingQuery, listing_name
 from hubradar.core.time import to_iso
-from hubradar.core.units import human_count, human_duration
+from hubradar.core.units import counted, human_count, human_duration
 from hubradar.core.vocabulary import SORTS
 from hubradar.views.view import Column, OutputFormat, View
 
@@ -69,11 +69,11 @@ def movers_meta(result: Movers) -> dict[str, Any]:
 def movers_summary(result: Movers) -> str:
     """Which two snapshots, how far apart, what was compared, and the counts."""
     counts = {status: sum(r.status == status for r in result.rows) for status in ("new", "dropped", "moved")}
-    unit = "families" if result.group else "models"
+    unit = counted(result.depth, "family", "families") if result.group else counted(result.depth, "model")
     derived = f", filtered from {listing_name(ListingQuery(sort=result.query.sort))}" if result.derived else ""
     return (
         f"{when(result.older.fetched_at)} → {when(result.newer.fetched_at)} UTC "
-        f"({describe_gap(result.older.fetched_at, result.newer.fetched_at)}): top {result.depth} {unit} by "
+        f"({describe_gap(result.older.fetched_at, result.newer.fetched_at)}): top {unit} by "
         f"{SORTS[result.query.sort].words}{derived}; {counts['new']} new, {counts['dropped']} dropped, "
         f"{counts['moved']} in both; ± is places gained, - where a side is not known; new and dropped rows "
         "show their numbers in the snapshot that ranks them"
@@ -174,15 +174,15 @@ def series_view(series: Series, fmt: OutputFormat, limit: int) -> View:
     shown = [dict(r, when=when(p.fetched_at)) for r, p in zip(rows, series.points, strict=True)][-limit:]
     listed = len(series.listed_points)
     size = len(series.members)
-    what = f"the {series.id} family ({_plural(size, 'model')})" if series.group else series.id
+    what = f"the {series.id} family ({counted(size, 'model')})" if series.group else series.id
     notes = [
-        f"{listed} of {len(series.points)} snapshots of {listing_name(series.query)} list it, "
+        f"{listed} of {counted(len(series.points), 'snapshot')} of {listing_name(series.query)} list it, "
         f"{when(series.points[0].fetched_at)} → {when(series.points[-1].fetched_at)} UTC; "
         "rank change is places gained"
     ]
     if series.group:
         notes.append("family numbers are the members' sums; best rank is the best-placed member's")
-    recent = View(point_columns, shown, title=f"Latest {len(shown)} snapshots", notes=[])
+    recent = View(point_columns, shown, title=f"Latest {counted(len(shown), 'snapshot')}", notes=[])
     return View(SUMMARY_COLUMNS, summary, meta=meta, title=f"History of {what}", notes=notes,
                 extra_sections=[recent])
 
@@ -222,10 +222,6 @@ CACHE_COLUMNS = [
 ]
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def human_bytes(size: int) -> str:
     value = float(size)
     for unit in ("B", "KB", "MB", "GB"):
@@ -258,8 +254,8 @@ def cache_view(summary: CacheSummary, fmt: OutputFormat) -> View:
     span = (f"; oldest {when(summary.oldest)}, newest {when(summary.newest)} UTC"
             if summary.oldest and summary.newest else "")
     notes = [
-        f"{summary.path}: {human_bytes(summary.size_bytes)}, {_plural(summary.snapshots, 'snapshot')} of "
-        f"{_plural(len(summary.queries), 'listing')}, {_plural(summary.models, 'model')}{span}"
+        f"{summary.path}: {human_bytes(summary.size_bytes)}, {counted(summary.snapshots, 'snapshot')} of "
+        f"{counted(len(summary.queries), 'listing')}, {counted(summary.models, 'model')}{span}"
     ]
     return View(CACHE_COLUMNS, rows, meta=meta, notes=notes, empty_message="No snapshots stored yet.")
 
@@ -272,4 +268,4 @@ def pruned_message(result: Pruned) -> str:
         after = f"{human_bytes(result.size_after)} now ({human_bytes(max(0, freed))} freed)"
     else:
         after = f"{human_bytes(result.size_after)}; new snapshots will reuse the space"
-    return f"removed {_plural(result.removed, 'snapshot')} taken before {when(result.cutoff)} UTC; {after}"
+    return f"removed {counted(result.removed, 'snapshot')} taken before {when(result.cutoff)} UTC; {after}"
