@@ -379,6 +379,20 @@ def test_cache_info_on_a_folder_that_cannot_hold_a_cache_says_why(run, tmp_path:
     assert blocker.read_text() == "not a folder"
 
 
+def test_a_locked_cache_stops_a_history_command_with_why(run, _isolated: Path) -> None:
+    import_days(run, "2026-08-14", "2026-08-21")
+    holder = sqlite3.connect(_isolated / "hubradar.sqlite", isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run("movers")
+    finally:
+        holder.close()
+    assert result.code == 1
+    [line] = result.err.splitlines()  # not "no snapshots stored yet": there are, and it says why it cannot read them
+    assert "cannot be used (another process holds its lock" in line and "no snapshots" not in line
+
+
 def test_messages_count_one_thing_in_the_singular(run, tmp_path: Path) -> None:
     one = tmp_path / "one.json"
     one.write_text(json.dumps([hub_models()[0], {"id": None}]))

@@ -257,3 +257,20 @@ def test_prune_with_nothing_old_changes_nothing(tmp_path: Path) -> None:
         result = prune(store, timedelta(days=30), now=DAY)
     assert (result.removed, result.compacted) == (0, False)
     assert plain(tmp_path / DB_NAME, "SELECT COUNT(*) FROM snapshots") == [(1,)]
+
+
+def test_a_command_that_needs_the_store_is_told_why_it_cannot_have_it(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        save(store, TOP, records(3), DAY)
+    holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    warnings: list[str] = []
+    try:
+        assert open_or_recover(tmp_path, warnings.append, busy_timeout=0.1) is None  # a listing goes on without
+        with pytest.raises(CacheUnusable, match=r"cannot be used \(another process holds its lock"):
+            open_or_recover(tmp_path, warnings.append, busy_timeout=0.1, required=True)
+    finally:
+        holder.close()
+    [warning] = warnings
+    assert warning.endswith("; running without a cache")

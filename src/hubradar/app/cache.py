@@ -16,7 +16,7 @@ __all__ = ["CacheSummary", "Pruned", "info", "prune"]
 
 def info(cache_dir: Path | None, notify: Notify) -> CacheSummary | None:
     """What the store holds; None (and a notice saying so) when there is none yet."""
-    store = existing_store(cache_dir, notify)
+    store = existing_store(cache_dir, notify, required=True)
     if store is None:
         notify(_no_store(cache_dir, "`hubradar record` or any listing creates it"))
         return None
@@ -36,7 +36,7 @@ def _no_store(cache_dir: Path | None, then: str) -> str:
 
 def prune(cache_dir: Path | None, older_than: timedelta, notify: Notify) -> Pruned | None:
     """Drop the snapshots taken more than `older_than` ago; None (and a notice) when there is no store."""
-    store = existing_store(cache_dir, notify)
+    store = existing_store(cache_dir, notify, required=True)
     if store is None:
         notify(_no_store(cache_dir, "nothing to prune"))
         return None

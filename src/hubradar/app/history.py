@@ -35,7 +35,6 @@ from hubradar.core.errors import (
     ModelMissing,
     NotEnoughHistory,
     OfflineError,
-    StoreError,
     UnknownTask,
     param,
 )
@@ -69,8 +68,11 @@ def _check_group(group: str | None) -> None:
 
 
 def reader(cache_dir: Path | None, notify: Notify) -> Store:
-    """The existing store, for commands that only read it; no store is an answer, not a crash."""
-    store = existing_store(cache_dir, notify)
+    """The existing store, for commands that only read it; no store is an answer, not a crash.
+
+    One that exists but cannot be used (locked, unreadable beyond a rebuild) is an error saying why.
+    """
+    store = existing_store(cache_dir, notify, required=True)
     if store is None:
         raise HubradarError(f"no snapshots stored yet: {HOW_TO_RECORD}")
     return store
@@ -78,12 +80,8 @@ def reader(cache_dir: Path | None, notify: Notify) -> Store:
 
 def writer(cache_dir: Path | None, notify: Notify) -> Store:
     """The store, created if need be; without one there is nowhere to write, so that is an error."""
-    messages: list[str] = []
-    store = open_or_recover(cache_dir, messages.append)
-    if store is None:
-        raise StoreError(f"nothing stored: {messages[-1] if messages else 'the cache cannot be opened'}")
-    for message in messages:  # a damaged cache moved aside and rebuilt
-        notify(message)
+    store = open_or_recover(cache_dir, notify, required=True)
+    assert store is not None  # required: raised otherwise
     return store
 
 
@@ -268,11 +266,9 @@ def record(queries: Sequence[ListingQuery], options: FetchOptions) -> list[Recor
     Stops early when continuing cannot help (bad token, rate limit, offline): the rest are
     reported as not attempted.
     """
-    messages: list[str] = []
-    store = open_or_recover(options.cache_dir, messages.append)
-    if store is None:
-        raise StoreError(f"nothing recorded: {messages[-1] if messages else 'the cache cannot be opened'}")
-    store.close()
+    store = open_or_recover(options.cache_dir, options.notify, required=True)  # nowhere to record: an error
+    if store is not None:
+        store.close()
     live = replace(options, refresh=True)
     results: list[Recorded] = []
     for i, query in enumerate(queries):

@@ -59,12 +59,16 @@ def store_size(path: Path) -> int:
     return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
 
 
-def existing_store(cache_dir: Path | None, notify: Callable[[str], None]) -> Store | None:
-    """Open the store only if one exists: reading history never creates an empty cache."""
+def existing_store(cache_dir: Path | None, notify: Callable[[str], None], *, required: bool = False) -> Store | None:
+    """Open the store only if one exists: reading history never creates an empty cache.
+
+    None when there is none; one that exists but cannot be used is a warning and None, or with
+    `required` CacheUnusable (see `open_or_recover`).
+    """
     directory = cache_dir or default_cache_dir()
     if not (directory / DB_NAME).exists():
         return None
-    return open_or_recover(directory, notify)
+    return open_or_recover(directory, notify, required=required)
 
 
 def why_unusable(directory: Path) -> str | None:

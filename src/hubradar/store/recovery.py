@@ -25,7 +25,7 @@ from hubradar.core.record import ModelRecord
 from hubradar.core.snapshot import SnapshotInfo
 from hubradar.core.time import from_iso, now_utc
 from hubradar.core.units import counted
-from hubradar.store.connection import BUSY_TIMEOUT, Connection
+from hubradar.store.connection import BUSY_TIMEOUT, CacheUnusable, Connection
 from hubradar.store.db import DB_NAME, Store, default_cache_dir
 
 
@@ -233,37 +233,42 @@ def rebuild(store: Connection, err: sqlite3.Error) -> None:
     store.rebuilds += 1
 
 
-def recover(
-    directory: Path, err: sqlite3.Error, warn: Callable[[str], None], *, busy_timeout: float = BUSY_TIMEOUT
-) -> Store | None:
-    """Replace a store found damaged at open; None (and one warning) when that fails too."""
-    try:
-        return _replace(directory, err, busy_timeout, warn)
-    except (OSError, sqlite3.Error) as again:
-        warn(_not_rebuilt(directory / DB_NAME, err, again) + "; running without a cache")
-        return None
-
-
 def open_or_recover(
-    directory: Path | None, warn: Callable[[str], None], *, busy_timeout: float = BUSY_TIMEOUT
+    directory: Path | None,
+    warn: Callable[[str], None],
+    *,
+    busy_timeout: float = BUSY_TIMEOUT,
+    required: bool = False,
 ) -> Store | None:
     """Open the store, never letting a bad cache cost the answer.
 
     A file that is not a readable database is moved aside (kept, not deleted) and rebuilt with what
     still reads; one that is busy beyond `busy_timeout`, read-only or on a full disk is left alone,
     and so is a directory that cannot be written: one warning, and the command runs without a
-    cache. A store from a newer hubradar is refused (StoreError), since rebuilding it would lose
-    data. The store returned sends its later notices (damage found by a read) to `warn`.
+    cache. With `required` (a command that has nothing to do without it: history, import, record)
+    that is CacheUnusable instead, saying why. A store from a newer hubradar is refused
+    (StoreError), since rebuilding it would lose data. The store returned sends its later notices
+    (damage found by a read) to `warn`.
     """
     directory = directory or default_cache_dir()
+
+    def give_up(why: str) -> None:
+        if required:
+            raise CacheUnusable(why)
+        warn(why + "; running without a cache")
+
     try:
         return Store.open(directory, busy_timeout=busy_timeout, warn=warn)
     except sqlite3.DatabaseError as err:
-        if is_corrupt(err):
-            return recover(directory, err, warn, busy_timeout=busy_timeout)
-        warn(f"cache at {directory / DB_NAME} cannot be used ({describe(err)}); running without a cache")
-        return None
+        if not is_corrupt(err):
+            give_up(f"cache at {directory / DB_NAME} cannot be used ({describe(err)})")
+            return None
+        try:
+            return _replace(directory, err, busy_timeout, warn)
+        except (OSError, sqlite3.Error) as again:
+            give_up(_not_rebuilt(directory / DB_NAME, err, again))
+            return None
     except OSError as err:
         reason = "it is a file" if directory.is_file() else (err.strerror or str(err))
-        warn(f"cache directory {directory} cannot be used ({reason}); running without a cache")
+        give_up(f"cache directory {directory} cannot be used ({reason})")
         return None
