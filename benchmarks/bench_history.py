@@ -29,10 +29,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hubradar.app.history import cache_summary, model_series, movers, prune, read_import, save_import
+from hubradar.app.backfill import read_import, save_import
+from hubradar.app.history import model_series, movers
 from hubradar.core.query import ListingQuery
 from hubradar.core.record import ModelRecord
 from hubradar.core.time import to_iso
+from hubradar.store.admin import cache_summary, prune
 from hubradar.store.db import Store
 
 QUERY = ListingQuery(sort="downloads")

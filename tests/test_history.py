@@ -86,9 +86,19 @@ def test_movers_between_two_imported_days_matches_the_captures(run) -> None:
         "likes_gained": after["likes"] - before["likes"],
         "downloads_change": after["downloads"] - before["downloads"],
         "trending_change": after["trendingScore"] - before["trendingScore"],
+        "downloads": after["downloads"],
+        "likes": after["likes"],
+        "trending_score": after["trendingScore"],
     }
     dropped = next(r for r in payload["rows"] if r["status"] == "dropped")
     assert dropped["rank"] is None and dropped["rank_change"] is None and dropped["likes_gained"] is None
+    # A row with one side shows its numbers where it is ranked: the older snapshot for a drop-out,
+    # the newer for a new entrant.
+    was = next(m for m in old if m["id"] == dropped["id"])
+    assert (dropped["downloads"], dropped["likes"]) == (was.get("downloads"), was.get("likes"))
+    entrant = next(r for r in payload["rows"] if r["status"] == "new" and r["previous_rank"] is None)
+    now = next(m for m in new if m["id"] == entrant["id"])
+    assert (entrant["downloads"], entrant["likes"]) == (now.get("downloads"), now.get("likes"))
 
     # Sorted by places gained, a side outside the compared ranks counting as one past the last.
     def gained(row: dict) -> int:
@@ -106,6 +116,9 @@ def test_movers_table_names_both_snapshots_and_the_gap(run) -> None:
     assert "2026-08-15 19:00 → 2026-08-21 19:00 UTC (6d apart)" in result.out
     assert "Rising" in result.out and "Falling" in result.out and "Dropped out of the top" in result.out
     assert "unsloth/Qwen3.8-27B-GGUF" in result.out  # the biggest climber of that week
+    new_section = result.out.split("New in the top")[1].split("Falling")[0]
+    krea = next(line for line in new_section.splitlines() if "Comfy-Org/Krea-2" in line)
+    assert krea.split()[-3:] != ["-", "-", "-"]  # its numbers at the newer snapshot, not dashes
     assert result.err == ""
 
 
@@ -350,6 +363,44 @@ def test_cache_info_reports_where_how_big_and_what(run, _isolated: Path) -> None
     assert {r["query"]: r["snapshots"] for r in info["rows"]} == {"downloads": 2, "likes": 1}
     table = run("cache", "info").out
     assert str(_isolated) in table.replace("\n", "") and "downloads" in table
+
+
+@pytest.mark.parametrize("where", ["is-a-file", "under-a-file"])
+def test_cache_info_on_a_folder_that_cannot_hold_a_cache_says_why(run, tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder")
+    cache = blocker if where == "is-a-file" else blocker / "cache"
+    for args in (["cache", "info"], ["cache", "prune", "--older-than", "1d"]):
+        result = run(*args, "--cache-dir", str(cache))
+        assert result.code == 0
+        [line] = result.err.splitlines()
+        assert f"no cache at {cache / 'hubradar.sqlite'}, and none can be made there ({blocker} is a file" in line
+        assert "creates it" not in line and "--cache-dir or HUBRADAR_CACHE_DIR" in line
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_locked_cache_stops_a_history_command_with_why(run, _isolated: Path) -> None:
+    import_days(run, "2026-08-14", "2026-08-21")
+    holder = sqlite3.connect(_isolated / "hubradar.sqlite", isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run("movers")
+    finally:
+        holder.close()
+    assert result.code == 1
+    [line] = result.err.splitlines()  # not "no snapshots stored yet": there are, and it says why it cannot read them
+    assert "cannot be used (another process holds its lock" in line and "no snapshots" not in line
+
+
+def test_messages_count_one_thing_in_the_singular(run, tmp_path: Path) -> None:
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps([hub_models()[0], {"id": None}]))
+    result = run("import", str(one), "--at", "2026-08-21T19:00Z")
+    assert result.code == 0, result.err
+    assert "imported 1 model from one.json" in result.err and "(1 unreadable or duplicate row skipped)" in result.err
+    written = run("export", "--output", str(tmp_path / "out.jsonl"))
+    assert "wrote 1 snapshot to" in written.err
 
 
 def test_prune_drops_old_snapshots_and_what_only_they_held(run, _isolated: Path) -> None:

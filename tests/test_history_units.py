@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubradar.app.history import compare, parse_query_spec, query_from_key, query_label
+from hubradar.analysis.movers import compare
 from hubradar.core.errors import UsageError
-from hubradar.core.query import ListingQuery
+from hubradar.core.query import ListingQuery, parse_query_spec, query_from_key, query_label
 from hubradar.core.record import ModelRecord
 from hubradar.core.time import parse_since, resolve_since
 from hubradar.render.charts import plot, sparkline
@@ -88,8 +88,9 @@ def test_query_specs_round_trip_through_labels_and_keys() -> None:
         assert query_from_key(query.key()) == query
     assert parse_query_spec("task=text-generation") == ListingQuery(sort="downloads", task="text-generation")
     for bad in ("", "all-time", "created", "downloads task", "downloads colour=red", "downloads task=a task=b"):
-        with pytest.raises(UsageError, match="--query"):
+        with pytest.raises(UsageError, match=r"^query: ") as info:
             parse_query_spec(bad)
+        assert info.value.for_cli().startswith("--query: ")
 
 
 def test_sparkline_scales_between_its_own_bounds() -> None:

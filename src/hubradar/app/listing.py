@@ -18,12 +18,13 @@ from hubradar.core.listing import Listing, Source
 from hubradar.core.query import ListingQuery, SignalRequest, apply_locally, rank
 from hubradar.core.record import ModelRecord
 from hubradar.core.sizes import SizeFilter
+from hubradar.core.snapshot import Snapshot
 from hubradar.core.tasks import PIPELINE_TAGS, closest_tasks
 from hubradar.core.time import now_utc
 from hubradar.core.units import count_of, human_duration
 from hubradar.core.vocabulary import SORTS
 from hubradar.store.cache import Cache
-from hubradar.store.db import Snapshot, Store
+from hubradar.store.db import Store
 
 if TYPE_CHECKING:
     from hubradar.app.groups import Grouped

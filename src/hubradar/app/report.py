@@ -20,8 +20,9 @@ from hubradar.app.options import FetchOptions
 from hubradar.core.errors import NotEnoughHistory
 from hubradar.core.listing import Listing
 from hubradar.core.query import ListingQuery
+from hubradar.core.snapshot import SnapshotInfo
 from hubradar.core.time import Since, now_utc
-from hubradar.store.db import SnapshotInfo, Store
+from hubradar.store.db import Store
 
 FAMILY_DEPTH = 1000  # families are grouped over the 1,000 most downloaded models: one request
 MOVERS_QUERY = ListingQuery(sort="downloads")

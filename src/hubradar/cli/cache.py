@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from hubradar.app.history import cache_summary, existing_store, prune
+from hubradar.app.cache import info as cache_info
+from hubradar.app.cache import prune
 from hubradar.cli.options import CacheDirOpt, FormatOpt, QuietOpt
 from hubradar.core.units import parse_duration
 from hubradar.render.notices import Notifier
 from hubradar.render.text import emit
-from hubradar.store.db import DB_NAME, default_cache_dir
 from hubradar.views.history import cache_view, pruned_message
 from hubradar.views.view import OutputFormat
 
@@ -43,14 +43,9 @@ def info(fmt: FormatOpt = OutputFormat.table, cache_dir: CacheDirOpt = None, qui
       HUBRADAR_CACHE_DIR=/data/hubradar hubradar cache info
     """
     notify = Notifier(quiet)
-    store = existing_store(cache_dir, notify)
-    if store is None:
-        path = (cache_dir or default_cache_dir()) / DB_NAME
-        notify(f"no cache at {path} yet; `hubradar record` or any listing creates it")
-        return
-    with store:
-        summary = cache_summary(store)
-    emit(cache_view(summary, fmt), fmt)
+    summary = cache_info(cache_dir, notify)
+    if summary is not None:
+        emit(cache_view(summary, fmt), fmt)
 
 
 @app.command("prune")
@@ -71,11 +66,7 @@ def prune_cmd(
       HUBRADAR_CACHE_DIR=/data/hubradar hubradar cache prune --older-than 26w
     """
     notify = Notifier(quiet)
-    age = parse_duration(older_than, "--older-than")
-    store = existing_store(cache_dir, notify)
-    if store is None:
-        notify("no cache yet; nothing to prune")
-        return
-    with store:
-        result = prune(store, age)
-    notify(pruned_message(result))
+    age = parse_duration(older_than, "older_than")
+    result = prune(cache_dir, age, notify)
+    if result is not None:
+        notify(pruned_message(result))

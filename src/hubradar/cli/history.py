@@ -9,27 +9,17 @@ from typing import Annotated
 
 import typer
 
-from hubradar.app.history import (
-    HOW_TO_RECORD,
-    existing_store,
-    export_lines,
-    listing_name,
-    model_series,
-    movers,
-    parse_query_spec,
-    read_import,
-    record,
-    save_import,
-    standard_queries,
-)
+from hubradar.app.backfill import export_lines, read_import, save_import
+from hubradar.app.history import model_series, movers, reader, record, standard_queries, writer
 from hubradar.cli.options import CacheDirOpt, FormatOpt, HistoryGroup, HistorySort, HubFlags, QuietOpt, TaskOpt, bundled
-from hubradar.core.errors import HubradarError, StoreError
-from hubradar.core.query import ListingQuery
+from hubradar.core.errors import HubradarError
+from hubradar.core.query import ListingQuery, listing_name, parse_query_spec
 from hubradar.core.time import parse_moment, parse_since
+from hubradar.core.units import count_of
+from hubradar.render.charts import plot as draw_chart
 from hubradar.render.notices import Notifier
 from hubradar.render.text import emit
-from hubradar.store.db import Store, open_or_recover
-from hubradar.views.history import movers_view, series_plot, series_view, when
+from hubradar.views.history import movers_view, series_charts, series_view, when
 from hubradar.views.view import OutputFormat
 
 HISTORY = "History"
@@ -62,28 +52,9 @@ QuerySpecOpt = Annotated[
 ]
 
 
-def _reader(cache_dir: Path | None, notify: Notifier) -> Store:
-    """The existing store, for commands that only read it; no store is an answer, not a crash."""
-    store = existing_store(cache_dir, notify)
-    if store is None:
-        raise HubradarError(f"no snapshots stored yet: {HOW_TO_RECORD}")
-    return store
-
-
 def _say_derived(query: ListingQuery, notify: Notifier) -> None:
     notify(f"no snapshots of {listing_name(query)} itself: read the unfiltered {query.sort} listing, "
            "filtered locally")
-
-
-def _writer(cache_dir: Path | None, notify: Notifier) -> Store:
-    """The store, created if need be; without one there is nowhere to write, so that is an error."""
-    messages: list[str] = []
-    store = open_or_recover(cache_dir, messages.append)
-    if store is None:
-        raise StoreError(f"nothing stored: {messages[-1] if messages else 'the cache cannot be opened'}")
-    for message in messages:  # a damaged cache moved aside and rebuilt
-        notify(message)
-    return store
 
 
 MOVERS_HELP = """What changed in a listing: the newest snapshot against the one nearest --since.
@@ -116,7 +87,7 @@ def movers_cmd(
     notify = Notifier(quiet)
     moment = parse_since(since)
     query = ListingQuery(sort=sort.value, task=task)
-    with _reader(cache_dir, notify) as store:
+    with reader(cache_dir, notify) as store:
         result = movers(store, query, moment, group.value if group else None)
     if not result.near:
         notify(f"no snapshot near --since {since} ({when(result.asked)} UTC); "
@@ -158,7 +129,7 @@ def history_cmd(
     notify = Notifier(quiet)
     moment = parse_since(since) if since is not None else None
     query = ListingQuery(sort=sort.value, task=task)
-    with _reader(cache_dir, notify) as store:
+    with reader(cache_dir, notify) as store:
         series = model_series(store, query, model.strip(), group=group.value if group else None, since=moment)
     if series.derived:
         _say_derived(query, notify)
@@ -168,7 +139,12 @@ def history_cmd(
             notify("--plot draws on the table output only; left out")
             return
         width = max(20, min(72, shutil.get_terminal_size((100, 24)).columns - 16))
-        sys.stdout.write("\n" + "\n".join(series_plot(series, width)))
+        lines: list[str] = []
+        for chart in series_charts(series):
+            drawn = draw_chart(chart.times, chart.values, title=chart.title, label=chart.label, width=width,
+                         invert=chart.invert)
+            lines += [*drawn, ""] if drawn else []
+        sys.stdout.write("\n" + "\n".join(lines))
 
 
 IMPORT_HELP = """Backfill: store a Hub-shaped JSON list as a snapshot taken at --at.
@@ -200,17 +176,18 @@ def import_cmd(
         from hubradar.cli.crawl import import_parquet
 
         return import_parquet(file, at, cache_dir, notify)
-    moment = parse_moment(at, "--at")
+    moment = parse_moment(at, "at")
     query = parse_query_spec(query_spec)
     backfill = read_import(file, query)
-    with _writer(cache_dir, notify) as store:
+    with writer(cache_dir, notify) as store:
         snapshot_id = save_import(store, backfill, moment)
     if snapshot_id is None:
         notify(f"{file.name} is already imported as {listing_name(query)}; nothing changed")
         return
-    extra = [f"{n} {what}" for n, what in ((backfill.skipped, "unreadable or duplicate rows skipped"),
-                                           (backfill.unmatched, "rows outside the listing's filters left out")) if n]
-    notify(f"imported {len(backfill.records)} models from {file.name} as {listing_name(query)} at "
+    extra = [count_of(n, noun) + rest for n, noun, rest in (
+        (backfill.skipped, "unreadable or duplicate row", " skipped"),
+        (backfill.unmatched, "row", " outside the listing's filters left out")) if n]
+    notify(f"imported {count_of(len(backfill.records), 'model')} from {file.name} as {listing_name(query)} at "
            f"{when(moment)} UTC" + (f" ({'; '.join(extra)})" if extra else ""))
 
 
@@ -239,7 +216,7 @@ def export_cmd(
     notify = Notifier(quiet)
     query = parse_query_spec(query_spec) if query_spec is not None else None
     moment = parse_since(since) if since is not None else None
-    with _reader(cache_dir, notify) as store:
+    with reader(cache_dir, notify) as store:
         lines = export_lines(store, query, moment)
         count = 0
         if output is None:
@@ -257,7 +234,7 @@ def export_cmd(
     if count == 0:
         notify("no snapshots match; nothing exported")
     elif output is not None:
-        notify(f"wrote {count} snapshot{'' if count == 1 else 's'} to {output}")
+        notify(f"wrote {count_of(count, 'snapshot')} to {output}")
 
 
 RECORD_HELP = """Fetch the standard listings and store them: for cron or a CI schedule.
@@ -292,7 +269,7 @@ def record_cmd(
         if result.failure:
             notify.error(f"{listing_name(result.query)}: {result.failure.for_cli()}")
         else:
-            notify(f"recorded {result.rows} models of {listing_name(result.query)}")
+            notify(f"recorded {count_of(result.rows, 'model')} of {listing_name(result.query)}")
     if failed:
         raise typer.Exit(1)
 

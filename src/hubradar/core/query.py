@@ -3,6 +3,8 @@
 A `ListingQuery` is the cache key (everything but the row count) and the request.
 `apply_locally` answers it from a list of records with the Hub's own semantics, for
 the bundled snapshot and for cached listings that are deeper than the rows asked for.
+`parse_query_spec` and `query_label` name a stored listing as people type it
+(`trending task=text-generation`); `query_from_key` reads it back from a cache key.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from hubradar.core.errors import UsageError, param
 from hubradar.core.record import ModelRecord
-from hubradar.core.vocabulary import SORTS, check
+from hubradar.core.vocabulary import HISTORY_SORTS, SORT_OF_HUB, SORTS, check
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +125,73 @@ def rank(records: Iterable[ModelRecord], sort: str) -> list[ModelRecord]:
 def apply_locally(records: Iterable[ModelRecord], query: ListingQuery) -> list[ModelRecord]:
     """Filter and rank stored rows as the Hub would, then cut to the limit."""
     return rank((r for r in records if query.matches(r)), query.sort)[: query.limit]
+
+
+# --- naming a listing as people type it ---------------------------------------------------------
+
+_SPEC_FIELDS = ("task", "author", "search", "library", "num_parameters", "inference_provider")
+
+
+def parse_query_spec(text: str, name: str = "query") -> ListingQuery:
+    """`downloads`, `trending task=text-generation`, `likes author=Qwen filter=gguf`.
+
+    The first word may be a bare sort; the rest are key=value pairs (commas work as separators too).
+    Only sorts with a history (`HISTORY_SORTS`) name a stored listing. Raises UsageError naming `name`.
+    """
+    tokens = text.replace(",", " ").split()
+    if not tokens:
+        raise UsageError(f"{param(name)}: empty; name a listing such as 'downloads' or 'trending task=text-generation'")
+    fields: dict[str, Any] = {}  # str values, for the keys in _SPEC_FIELDS
+    filters: list[str] = []
+    for i, token in enumerate(tokens):
+        key, sep, value = token.partition("=")
+        if not sep and i == 0:
+            key, value = "sort", token
+        key = key.lower()
+        if (not sep and i > 0) or key not in ("sort", "filter", *_SPEC_FIELDS) or not value:
+            raise UsageError(
+                f"{param(name)}: cannot read {token!r}; use a sort ({', '.join(HISTORY_SORTS)}) then key=value "
+                f"pairs with keys {', '.join(('sort', *_SPEC_FIELDS, 'filter'))}"
+            )
+        if key == "filter":
+            filters.append(value)
+        elif key in fields:
+            raise UsageError(f"{param(name)}: {key} is given twice")
+        else:
+            fields[key] = value
+    sort = fields.pop("sort", "downloads").lower()
+    if sort not in HISTORY_SORTS:
+        raise UsageError(f"{param(name)}: sort {sort!r} has no history; use one of {', '.join(HISTORY_SORTS)}")
+    return replace(ListingQuery(sort=sort, filters=tuple(filters)), **fields)  # fields: only known keys
+
+
+def query_label(query: ListingQuery) -> str:
+    """The listing as `parse_query_spec` reads it back: `downloads task=text-generation`."""
+    parts = [query.sort]
+    parts += [f"{name}={getattr(query, name)}" for name in _SPEC_FIELDS if getattr(query, name)]
+    parts += [f"filter={f}" for f in query.filters]
+    return " ".join(parts)
+
+
+def query_from_key(query_key: str) -> ListingQuery | None:
+    """The listing a stored snapshot belongs to, from its cache key (None when unreadable)."""
+    try:
+        data = json.loads(query_key)
+        data["sort"] = SORT_OF_HUB[data.get("sort", "trendingScore")]
+        data["filters"] = tuple(data.get("filters") or ())
+        return ListingQuery(**data)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def key_label(query_key: str) -> str:
+    """A cache key as people name the listing (the key itself when it cannot be read)."""
+    query = query_from_key(query_key)
+    return query_label(query) if query else query_key
+
+
+def listing_name(query: ListingQuery) -> str:
+    """`the downloads listing`, `the trending listing (task=text-generation)` — for messages."""
+    label = query_label(query)
+    sort, _, rest = label.partition(" ")
+    return f"the {sort} listing" + (f" ({rest})" if rest else "")

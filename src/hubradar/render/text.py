@@ -85,6 +85,10 @@ def format_cell(value: Any, kind: Kind, now: datetime | None) -> str:
         return signed_count(value) if isinstance(value, int | float) else clean(value)
     if kind == "list":
         return clean(", ".join(map(str, value))) if isinstance(value, list | tuple) else clean(value)
+    if kind == "spark":
+        from hubradar.render.charts import sparkline  # only history's tables draw them
+
+        return (sparkline(value) or "-") if isinstance(value, list | tuple) else clean(value)
     return clean(value)
 
 

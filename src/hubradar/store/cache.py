@@ -1,11 +1,11 @@
-"""The store as one command uses it: a fault in the cache costs the cache, never the answer.
+"""The store as one command's listings and lookups use it: a fault in the cache costs the cache,
+never the answer.
 
-`Store.open` catches a file that is damaged at open; this catches the rest: a page that only
-turns out to be corrupt when a later query reads it, another process holding the write lock
-beyond the busy timeout, a disk that fills up, a row that cannot be decoded. A read that fails
-is a cache miss; a write that fails is skipped. A damaged file is moved aside (kept) and replaced
-by a new one, so the answer just fetched is still saved; a busy, read-only or full one is left
-alone for the rest of the command. Each problem is one warning.
+Damage is handled where every query goes, in the store's guard (store.connection): the file is
+moved aside, what still reads is kept in a new one, and the read or write runs again there. What
+is left to this handle: a store that cannot be used at all (busy beyond the busy timeout,
+read-only, a full disk, damage that cannot be rebuilt) is dropped for the rest of the command with
+one warning; a read then is a cache miss, a write is skipped.
 
     with Cache(options.cache_dir, notify) as cache:
         info = cache.read(lambda store: store.find(key), None)
@@ -14,24 +14,15 @@ alone for the rest of the command. Each problem is one warning.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 from hubradar.core.record import ModelRecord
-from hubradar.store.db import (
-    BUSY_TIMEOUT,
-    DB_NAME,
-    Store,
-    default_cache_dir,
-    describe,
-    is_corrupt,
-    open_or_recover,
-    recover,
-)
+from hubradar.store.connection import BUSY_TIMEOUT, CacheUnusable
+from hubradar.store.db import Store, default_cache_dir
+from hubradar.store.recovery import open_or_recover
 
 T = TypeVar("T")
 
@@ -44,42 +35,32 @@ class Cache:
     ) -> None:
         self.directory = directory or default_cache_dir()
         self.warn = warn
-        self.busy_timeout = busy_timeout
         self.store: Store | None = open_or_recover(self.directory, warn, busy_timeout=busy_timeout)
 
     def read(self, fn: Callable[[Store], T], default: T) -> T:
-        """`fn(store)`, or `default` when there is no usable cache or the read fails."""
+        """`fn(store)` (run again if the file was rebuilt meanwhile), or `default` without a usable cache."""
         if self.store is None:
             return default
         try:
-            return fn(self.store)
-        except sqlite3.DatabaseError as err:
-            self._fault(err)
+            return self.store.consistent(fn)
+        except CacheUnusable as err:
+            self._drop(err)
             return default
 
     def write(self, fn: Callable[[Store], object]) -> bool:
-        """Run `fn(store)` (one transaction); on a damaged file, again on the rebuilt one. Saved?"""
-        for _ in range(2):
-            if self.store is None:
-                return False
-            try:
-                fn(self.store)
-            except sqlite3.DatabaseError as err:
-                self._fault(err)
-            else:
-                return True
-        return False
+        """Run `fn(store)` (one transaction; on a damaged file, again on the rebuilt one). Saved?"""
+        if self.store is None:
+            return False
+        try:
+            fn(self.store)
+        except CacheUnusable as err:
+            self._drop(err)
+            return False
+        return True
 
-    def _fault(self, err: sqlite3.DatabaseError) -> None:
-        """A damaged file is moved aside and rebuilt; anything else ends caching for this command."""
-        if self.store is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.store.close()
-        self.store = None
-        if is_corrupt(err):
-            self.store = recover(self.directory, err, self.warn, busy_timeout=self.busy_timeout)
-        else:
-            self.warn(f"cache at {self.directory / DB_NAME} cannot be used ({describe(err)}); running without a cache")
+    def _drop(self, err: CacheUnusable) -> None:
+        self.close()
+        self.warn(f"{err}; running without a cache")
 
     # The lookup cache (`fetch.lookups.LookupCache`): a fault is a miss, a write that fails is skipped.
 
@@ -96,8 +77,7 @@ class Cache:
 
     def close(self) -> None:
         if self.store is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.store.close()
+            self.store.close()
             self.store = None
 
     def __enter__(self) -> Cache:

@@ -1,15 +1,11 @@
 """The local store: every listing ever fetched, as timestamped snapshots in SQLite.
 
-One file in the platformdirs cache dir (or HUBRADAR_CACHE_DIR / --cache-dir). Migrations are a
-list applied in order, in one write transaction, and recorded in a `migrations` table; a store
-written by a newer hubradar is refused before anything is written to it. Every write is one
-`BEGIN IMMEDIATE` transaction in WAL mode with a busy timeout, so several hubradar processes can
-fetch and write at once. A file that turns out to be damaged (at open or on any later read) is
-moved aside, never deleted: see `open_or_recover`, `quarantine` and `hubradar.cache`.
-
-A snapshot's rows keep the moving numbers (rank, downloads, likes, trending) in columns and the
-slow-moving rest of the record in a deduplicated `models` table, so a year of hourly snapshots of
-1,000 models stays small and `movers` stays fast.
+One file in the platformdirs cache dir (or HUBRADAR_CACHE_DIR / --cache-dir), with the schema of
+store.schema. Every write is one `BEGIN IMMEDIATE` transaction in WAL mode with a busy timeout, so
+several hubradar processes can fetch and write at once. Every method below runs through the guard
+of store.connection: a file found damaged on any read or write is moved aside (never deleted),
+what still reads is kept in a new one (store.recovery), and the method runs again there.
+Administration (what it holds, pruning) is store.admin.
 """
 
 from __future__ import annotations
@@ -18,70 +14,19 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from hubradar.core.errors import StoreError
 from hubradar.core.record import ModelRecord
+from hubradar.core.snapshot import Snapshot, SnapshotInfo
 from hubradar.core.time import from_iso, now_utc, to_iso
+from hubradar.store.connection import BUSY_TIMEOUT, Connection, guarded
+from hubradar.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "hubradar.sqlite"
-BUSY_TIMEOUT = 10.0  # seconds to wait for another hubradar that is writing the cache
-
-
-class CorruptCache(sqlite3.DatabaseError):
-    """A row SQLite could read but hubradar cannot (damaged or edited by hand): the file is damaged."""
-
-# (version, name, SQL). Append only: never edit a migration that has shipped.
-MIGRATIONS: list[tuple[int, str, str]] = [
-    (
-        1,
-        "snapshots",
-        """
-        CREATE TABLE snapshots (
-            id INTEGER PRIMARY KEY,
-            query_key TEXT NOT NULL,
-            query_json TEXT NOT NULL,
-            fetched_at TEXT NOT NULL,
-            source TEXT NOT NULL,
-            depth INTEGER NOT NULL,
-            row_count INTEGER NOT NULL,
-            complete INTEGER NOT NULL DEFAULT 0,
-            content_hash TEXT
-        );
-        CREATE INDEX snapshots_query_time ON snapshots(query_key, fetched_at);
-        CREATE INDEX snapshots_hash ON snapshots(content_hash);
-        CREATE TABLE models (
-            ref INTEGER PRIMARY KEY,
-            hash TEXT NOT NULL UNIQUE,
-            model_id TEXT NOT NULL,
-            data TEXT NOT NULL
-        );
-        CREATE INDEX models_model_id ON models(model_id);
-        CREATE TABLE snapshot_rows (
-            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
-            rank INTEGER NOT NULL,
-            model_ref INTEGER NOT NULL REFERENCES models(ref),
-            downloads INTEGER,
-            downloads_all_time INTEGER,
-            likes INTEGER,
-            trending_score REAL,
-            PRIMARY KEY (snapshot_id, rank)
-        ) WITHOUT ROWID;
-        CREATE INDEX snapshot_rows_model ON snapshot_rows(model_ref);
-        CREATE TABLE lookups (
-            model_id TEXT NOT NULL,
-            expand_key TEXT NOT NULL,
-            fetched_at TEXT NOT NULL,
-            data TEXT,
-            PRIMARY KEY (model_id, expand_key)
-        );
-        """,
-    ),
-]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # The numbers that move between snapshots live in snapshot_rows; the rest is deduplicated.
 _MOVING = ("downloads", "downloads_all_time", "likes", "trending_score")
@@ -97,40 +42,25 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("hubradar", appauthor=False))
 
 
-@dataclass(frozen=True)
-class SnapshotInfo:
-    id: int
-    query_key: str
-    query: dict
-    fetched_at: datetime
-    source: str
-    depth: int
-    row_count: int
-    complete: bool
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    info: SnapshotInfo
-    records: list[ModelRecord]
-
-
-class Store:
+class Store(Connection):
     """A SQLite store of snapshots. Open with `Store.open(dir)`; usable as a context manager."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self.conn = conn
-        self.path = path
 
     # --- opening and migrations -------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: Path | None = None, *, busy_timeout: float = BUSY_TIMEOUT) -> Store:
+    def open(
+        cls,
+        directory: Path | None = None,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT,
+        warn: Callable[[str], None] | None = None,
+    ) -> Store:
         """Open (creating and migrating) the store in `directory`.
 
         Raises StoreError when the file belongs to a newer hubradar (before writing anything to
         it); raises sqlite3.DatabaseError when the file is not a readable database and OSError
-        when the directory cannot be made (see `open_or_recover`).
+        when the directory cannot be made (see `open_or_recover`). `warn` gets the notice of a
+        file found damaged later (store.connection).
         """
         directory = directory or default_cache_dir()
         directory.mkdir(parents=True, exist_ok=True)
@@ -138,7 +68,7 @@ class Store:
         conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            store = cls(conn, path)
+            store = cls(conn, path, busy_timeout=busy_timeout, warn=warn)
             store._refuse_newer()
             conn.execute("PRAGMA foreign_keys = ON")
             with contextlib.suppress(sqlite3.OperationalError):
@@ -187,25 +117,6 @@ class Store:
                 )
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE so two writers queue on the busy timeout instead of failing mid-way.
-
-        Any failure, including at COMMIT, rolls back: a write is all there or not there.
-        """
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    self.conn.execute("ROLLBACK")
-            raise
-
-    def close(self) -> None:
-        self.conn.close()
-
     def __enter__(self) -> Store:
         return self
 
@@ -230,6 +141,7 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
+    @guarded
     def save_snapshot(
         self,
         query_key: str,
@@ -241,19 +153,22 @@ class Store:
         source: str = "live",
         content_hash: str | None = None,
         complete: bool | None = None,
+        snapshot_id: int | None = None,
     ) -> int:
         """Store one listing in one transaction; returns the snapshot id.
 
-        `complete` says the Hub had no more rows than these (default: fewer rows than `depth`).
+        `complete` says the Hub had no more rows than these (default: fewer rows than `depth`);
+        `snapshot_id` keeps a salvaged snapshot's id (store.recovery).
         """
         fetched_at = fetched_at or now_utc()
         if complete is None:
             complete = len(records) < depth
         with self.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO snapshots (query_key, query_json, fetched_at, source, depth, row_count, "
-                "complete, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO snapshots (id, query_key, query_json, fetched_at, source, depth, row_count, "
+                "complete, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    snapshot_id,
                     query_key,
                     json.dumps(query, sort_keys=True),
                     to_iso(fetched_at),
@@ -301,6 +216,7 @@ class Store:
 
     _INFO_COLUMNS = "id, query_key, query_json, fetched_at, source, depth, row_count, complete"
 
+    @guarded
     def snapshots(self, query_key: str | None = None) -> list[SnapshotInfo]:
         """Snapshot headers, oldest first (all queries when `query_key` is None)."""
         sql = f"SELECT {self._INFO_COLUMNS} FROM snapshots"
@@ -310,6 +226,7 @@ class Store:
             args = (query_key,)
         return [self._info(r) for r in self.conn.execute(sql + " ORDER BY fetched_at, id", args)]
 
+    @guarded
     def find(
         self,
         query_key: str,
@@ -331,6 +248,7 @@ class Store:
         row = self.conn.execute(sql + " ORDER BY fetched_at DESC, id DESC LIMIT 1", args).fetchone()
         return self._info(row) if row else None
 
+    @guarded
     def nearest(
         self,
         query_key: str,
@@ -357,6 +275,7 @@ class Store:
         infos = [self._info(r) for r in candidates if r]
         return min(infos, key=lambda i: abs((i.fetched_at - moment).total_seconds()), default=None)
 
+    @guarded
     def load(self, info: SnapshotInfo) -> Snapshot:
         """A snapshot's records in rank order."""
         rows = self.conn.execute(
@@ -380,6 +299,7 @@ class Store:
             )
         return Snapshot(info, records)
 
+    @guarded
     def series(
         self, query_key: str, model_ids: Sequence[str], since: datetime | None = None
     ) -> list[tuple[int, str, int, int | None, int | None, float | None]]:
@@ -403,6 +323,7 @@ class Store:
             args.append(to_iso(since))
         return list(self.conn.execute(sql + " ORDER BY s.fetched_at, s.id, r.rank", args))
 
+    @guarded
     def latest_models(self) -> dict[str, ModelRecord]:
         """The newest stored metadata of every model ever listed (moving numbers left unknown)."""
         rows = self.conn.execute(
@@ -410,6 +331,7 @@ class Store:
         )
         return {model_id: ModelRecord.from_dict(json.loads(data)) for model_id, data in rows}
 
+    @guarded
     def summary(self) -> list[tuple[str, int, datetime, datetime, int]]:
         """Per query: (query key, snapshots, oldest, newest, most rows), most snapshots first."""
         rows = self.conn.execute(
@@ -418,12 +340,14 @@ class Store:
         )
         return [(key, count, from_iso(old), from_iso(new), depth) for key, count, old, new, depth in rows]
 
+    @guarded
     def has_content(self, content_hash: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM snapshots WHERE content_hash = ?", (content_hash,)).fetchone()
         return row is not None
 
     # --- single-model lookups (model_info), cached with their own age ---------------------------
 
+    @guarded
     def get_lookup(
         self, model_id: str, expand_key: str, max_age: timedelta, now: datetime | None = None
     ) -> tuple[bool, ModelRecord | None]:
@@ -439,7 +363,8 @@ class Store:
                 return False, None
             return True, (ModelRecord.from_dict(json.loads(row[1])) if row[1] else None)
 
-    def put_lookups(self, expand_key: str, results: Iterable[tuple[str, ModelRecord | None]]) -> None:
+    @guarded
+    def put_lookups(self, expand_key: str, results: Sequence[tuple[str, ModelRecord | None]]) -> None:
         stamp = to_iso(now_utc())
         with self.transaction() as conn:
             conn.executemany(
@@ -450,39 +375,12 @@ class Store:
                 ],
             )
 
+    @guarded
     def lookups_since(self, moment: datetime) -> int:
         """How many lookups were fetched from the Hub since `moment` (the request budget's ledger)."""
         row = self.conn.execute("SELECT COUNT(*) FROM lookups WHERE fetched_at >= ?", (to_iso(moment),)).fetchone()
         return int(row[0])
 
-    # --- housekeeping ---------------------------------------------------------------------
-
-    def prune(self, older_than: datetime) -> int:
-        """Delete snapshots taken before `older_than` and the model rows nobody references."""
-        with self.transaction() as conn:
-            ids = [r[0] for r in conn.execute("SELECT id FROM snapshots WHERE fetched_at < ?", (to_iso(older_than),))]
-            conn.executemany("DELETE FROM snapshot_rows WHERE snapshot_id = ?", [(i,) for i in ids])
-            conn.executemany("DELETE FROM snapshots WHERE id = ?", [(i,) for i in ids])
-            conn.execute(
-                "DELETE FROM models WHERE NOT EXISTS (SELECT 1 FROM snapshot_rows r WHERE r.model_ref = models.ref)"
-            )
-        return len(ids)
-
-    def compact(self, min_free: float = 0.0) -> bool:
-        """Give the space of deleted rows back to the file system (after a prune); True if it did.
-
-        Only when at least `min_free` of the file is free pages: VACUUM rewrites the whole file
-        (seconds for a year of snapshots), while a little free space is simply reused by the next
-        snapshots. The checkpoint after it moves the rewrite out of the write-ahead log.
-        """
-        free = self.conn.execute("PRAGMA freelist_count").fetchone()[0]
-        pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
-        if not free or free < min_free * pages:
-            return False
-        self.conn.execute("VACUUM")
-        with contextlib.suppress(sqlite3.OperationalError):
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return True
 
 @contextlib.contextmanager
 def _decoding(what: str) -> Iterator[None]:
@@ -490,88 +388,7 @@ def _decoding(what: str) -> Iterator[None]:
     try:
         yield
     except (ValueError, KeyError, TypeError, AttributeError) as err:
+        from hubradar.store.recovery import CorruptCache  # only when a row is bad
+
         raise CorruptCache(f"{what} cannot be read ({type(err).__name__})") from err
 
-
-_CORRUPT_NAMES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
-
-
-def is_corrupt(err: sqlite3.Error) -> bool:
-    """Is this a damaged file (move it aside) rather than a busy, read-only or full one (leave it)?
-
-    A missing table or column counts as damage: migrations are atomic, so only a damaged or
-    hand-edited file lacks one.
-    """
-    if isinstance(err, CorruptCache):
-        return True
-    name = getattr(err, "sqlite_errorname", "") or ""
-    if name.startswith(_CORRUPT_NAMES):
-        return True
-    message = str(err)
-    return message.startswith(("no such table", "no such column")) or "malformed" in message
-
-
-def describe(err: sqlite3.Error) -> str:
-    """Why a cache that is not damaged cannot be used, in words."""
-    name = getattr(err, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return f"another process holds its lock: {err}"
-    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
-        return f"it cannot be written: {err}"
-    return str(err)
-
-
-def quarantine(directory: Path) -> Path:
-    """Move the store (and its -wal/-shm files) aside, keeping it; returns where it went."""
-    path = directory / DB_NAME
-    stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{DB_NAME}.corrupt-{stamp}")
-    n = 1
-    while aside.exists():  # two recoveries in one second must not overwrite the first
-        n += 1
-        aside = path.with_name(f"{DB_NAME}.corrupt-{stamp}-{n}")
-    path.replace(aside)
-    for suffix in ("-wal", "-shm"):
-        extra = path.with_name(DB_NAME + suffix)
-        if extra.exists():
-            extra.replace(aside.with_name(aside.name + suffix))
-    return aside
-
-
-def recover(
-    directory: Path, err: sqlite3.Error, warn: Callable[[str], None], *, busy_timeout: float = BUSY_TIMEOUT
-) -> Store | None:
-    """Move a damaged store aside and start a new one; None (and one warning) when that fails too."""
-    path = directory / DB_NAME
-    try:
-        aside = quarantine(directory)
-        store = Store.open(directory, busy_timeout=busy_timeout)
-    except (OSError, sqlite3.Error) as again:
-        warn(f"cache at {path} is damaged ({err}) and could not be rebuilt ({again}); running without a cache")
-        return None
-    warn(f"cache at {path} was damaged ({err}); moved it to {aside.name} and started a new one")
-    return store
-
-
-def open_or_recover(
-    directory: Path | None, warn: Callable[[str], None], *, busy_timeout: float = BUSY_TIMEOUT
-) -> Store | None:
-    """Open the store, never letting a bad cache cost the answer.
-
-    A file that is not a readable database is moved aside (kept, not deleted) and rebuilt; one
-    that is busy beyond `busy_timeout`, read-only or on a full disk is left alone, and so is a
-    directory that cannot be written: one warning, and the command runs without a cache. A
-    store from a newer hubradar is refused (StoreError), since rebuilding it would lose data.
-    """
-    directory = directory or default_cache_dir()
-    try:
-        return Store.open(directory, busy_timeout=busy_timeout)
-    except sqlite3.DatabaseError as err:
-        if is_corrupt(err):
-            return recover(directory, err, warn, busy_timeout=busy_timeout)
-        warn(f"cache at {directory / DB_NAME} cannot be used ({describe(err)}); running without a cache")
-        return None
-    except OSError as err:
-        reason = "it is a file" if directory.is_file() else (err.strerror or str(err))
-        warn(f"cache directory {directory} cannot be used ({reason}); running without a cache")
-        return None

@@ -6,19 +6,28 @@ sparklines and the latest points); JSON and CSV get every row with raw numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hubradar.app.history import SORT_WORDS, CacheSummary, Movers, Pruned, Series, describe_gap, listing_name
-from hubradar.core.query import ListingQuery
+from hubradar.analysis.movers import Movers
+from hubradar.analysis.series import Series
+from hubradar.app.cache import CacheSummary, Pruned
+from hubradar.core.query import ListingQuery, listing_name
 from hubradar.core.time import to_iso
-from hubradar.core.units import human_count
-from hubradar.render.charts import plot, sparkline
+from hubradar.core.units import count_of, human_count, human_duration
+from hubradar.core.vocabulary import SORTS
 from hubradar.views.view import Column, OutputFormat, View
 
 
 def when(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def describe_gap(older: datetime, newer: datetime) -> str:
+    """`7d apart`, `3h apart`: the distance between two snapshots, as notices say it."""
+    return f"{human_duration(newer - older)} apart"
 
 
 def _query_meta(query: ListingQuery) -> dict[str, Any]:
@@ -36,8 +45,15 @@ MOVER_COLUMNS = [
     Column("likes_gained", "likes +", "delta", priority=2),
     Column("trending_change", "trending ±", "delta", priority=1),
 ]
+# New entrants and drop-outs have one side only: their numbers in the snapshot that ranks them.
+PRESENT_COLUMNS = [
+    *MOVER_COLUMNS[:4],
+    Column("downloads", "downloads", "count"),
+    Column("likes", "likes", "count", priority=2),
+    Column("trending_score", "trending", "score", priority=1),
+]
 MOVER_KEYS = ["id", "status", "rank", "previous_rank", "rank_change", "likes_gained", "downloads_change",
-              "trending_change", "members"]
+              "trending_change", "downloads", "likes", "trending_score", "members"]
 
 
 def movers_meta(result: Movers) -> dict[str, Any]:
@@ -53,13 +69,14 @@ def movers_meta(result: Movers) -> dict[str, Any]:
 def movers_summary(result: Movers) -> str:
     """Which two snapshots, how far apart, what was compared, and the counts."""
     counts = {status: sum(r.status == status for r in result.rows) for status in ("new", "dropped", "moved")}
-    unit = "families" if result.group else "models"
+    unit = count_of(result.depth, "family", "families") if result.group else count_of(result.depth, "model")
     derived = f", filtered from {listing_name(ListingQuery(sort=result.query.sort))}" if result.derived else ""
     return (
         f"{when(result.older.fetched_at)} → {when(result.newer.fetched_at)} UTC "
-        f"({describe_gap(result.older.fetched_at, result.newer.fetched_at)}): top {result.depth} {unit} by "
-        f"{SORT_WORDS[result.query.sort]}{derived}; {counts['new']} new, {counts['dropped']} dropped, "
-        f"{counts['moved']} in both; ± is places gained, - where a side is not known"
+        f"({describe_gap(result.older.fetched_at, result.newer.fetched_at)}): top {unit} by "
+        f"{SORTS[result.query.sort].words}{derived}; {counts['new']} new, {counts['dropped']} dropped, "
+        f"{counts['moved']} in both; ± is places gained, - where a side is not known; new and dropped rows "
+        "show their numbers in the snapshot that ranks them"
     )
 
 
@@ -70,8 +87,10 @@ def movers_view(result: Movers, fmt: OutputFormat, limit: int) -> View:
         return View(MOVER_COLUMNS, [r.to_dict() for r in result.rows], meta=meta, csv_keys=MOVER_KEYS)
     top = f"the top {result.depth}"
     names = {"rising": "Rising", "new": f"New in {top}", "falling": "Falling", "dropped": f"Dropped out of {top}"}
-    kinds = [(names[kind], rows) for kind, rows in result.by_change()]
-    sections = [View(MOVER_COLUMNS, [r.to_dict() for r in rows[:limit]], title=name) for name, rows in kinds if rows]
+    # New entrants and drop-outs show their numbers at the snapshot where they were present.
+    columns = {"rising": MOVER_COLUMNS, "new": PRESENT_COLUMNS, "falling": MOVER_COLUMNS, "dropped": PRESENT_COLUMNS}
+    sections = [View(columns[kind], [r.to_dict() for r in rows[:limit]], title=names[kind])
+                for kind, rows in result.by_change() if rows]
     if not sections:
         sections = [View(MOVER_COLUMNS, [], empty_message="No changes: the two snapshots rank the same models alike.")]
     head, *rest = sections
@@ -92,7 +111,7 @@ SUMMARY_COLUMNS = [
     Column("change", "change", "delta"),
     Column("low", "min", "count", priority=2),
     Column("high", "max", "count", priority=2),
-    Column("trend", "trend", "text", priority=1),
+    Column("trend", "trend", "spark", priority=1),
 ]
 _METRICS = (("rank", "rank"), ("downloads", "downloads (30d)"), ("likes", "likes"), ("trending_score", "trending"))
 
@@ -109,7 +128,7 @@ def _summary_row(series: Series, key: str, name: str) -> dict[str, Any] | None:
     first, last = known[0], known[-1]
     change = first - last if key == "rank" else last - first  # rank: places gained, as in movers
     return {"metric": name, "first": first, "last": last, "change": change, "low": min(known), "high": max(known),
-            "trend": sparkline(values, invert=key == "rank")}
+            "trend": [None if v is None else -v for v in values] if key == "rank" else values}  # #1 on top
 
 
 def series_rows(series: Series) -> list[dict[str, Any]]:
@@ -153,31 +172,41 @@ def series_view(series: Series, fmt: OutputFormat, limit: int) -> View:
     shown = [dict(r, when=when(p.fetched_at)) for r, p in zip(rows, series.points, strict=True)][-limit:]
     listed = len(series.listed_points)
     size = len(series.members)
-    what = f"the {series.id} family ({_plural(size, 'model')})" if series.group else series.id
+    what = f"the {series.id} family ({count_of(size, 'model')})" if series.group else series.id
     notes = [
-        f"{listed} of {len(series.points)} snapshots of {listing_name(series.query)} list it, "
+        f"{listed} of {count_of(len(series.points), 'snapshot')} of {listing_name(series.query)} list it, "
         f"{when(series.points[0].fetched_at)} → {when(series.points[-1].fetched_at)} UTC; "
         "rank change is places gained"
     ]
     if series.group:
         notes.append("family numbers are the members' sums; best rank is the best-placed member's")
-    recent = View(point_columns, shown, title=f"Latest {len(shown)} snapshots", notes=[])
+    recent = View(point_columns, shown, title=f"Latest {count_of(len(shown), 'snapshot')}", notes=[])
     return View(SUMMARY_COLUMNS, summary, meta=meta, title=f"History of {what}", notes=notes,
                 extra_sections=[recent])
 
 
-def series_plot(series: Series, width: int) -> list[str]:
-    """Terminal charts of each known metric (rank drawn with #1 at the top)."""
+@dataclass(frozen=True)
+class Chart:
+    """One terminal chart of a series: what `render.charts.plot` draws."""
+
+    title: str
+    times: list[datetime]
+    values: list[float | None]
+    label: Callable[[float], str]
+    invert: bool = False  # rank: #1 at the top
+
+
+def series_charts(series: Series) -> list[Chart]:
+    """A chart of each known metric (rank drawn with #1 at the top)."""
     times = [p.fetched_at for p in series.points]
-    lines: list[str] = []
+    charts = []
     for key, name in _METRICS:
         values = _values(series, key)
-        title = f"{name} — {series.id}" + (" (family)" if series.group else "")
-        label = (lambda v: f"#{v:.0f}") if key == "rank" else human_count
-        chart = plot(times, values, title=title, label=label, width=width, invert=key == "rank")
-        if chart:
-            lines += [*chart, ""]
-    return lines
+        if any(v is not None for v in values):
+            title = f"{name} — {series.id}" + (" (family)" if series.group else "")
+            label = (lambda v: f"#{v:.0f}") if key == "rank" else human_count
+            charts.append(Chart(title, times, values, label, invert=key == "rank"))
+    return charts
 
 
 # --- the cache --------------------------------------------------------------------------------
@@ -189,10 +218,6 @@ CACHE_COLUMNS = [
     Column("newest", "newest (UTC)", "text"),
     Column("rows", "deepest", "int", priority=1),
 ]
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def human_bytes(size: int) -> str:
@@ -227,8 +252,8 @@ def cache_view(summary: CacheSummary, fmt: OutputFormat) -> View:
     span = (f"; oldest {when(summary.oldest)}, newest {when(summary.newest)} UTC"
             if summary.oldest and summary.newest else "")
     notes = [
-        f"{summary.path}: {human_bytes(summary.size_bytes)}, {_plural(summary.snapshots, 'snapshot')} of "
-        f"{_plural(len(summary.queries), 'listing')}, {_plural(summary.models, 'model')}{span}"
+        f"{summary.path}: {human_bytes(summary.size_bytes)}, {count_of(summary.snapshots, 'snapshot')} of "
+        f"{count_of(len(summary.queries), 'listing')}, {count_of(summary.models, 'model')}{span}"
     ]
     return View(CACHE_COLUMNS, rows, meta=meta, notes=notes, empty_message="No snapshots stored yet.")
 
@@ -241,4 +266,4 @@ def pruned_message(result: Pruned) -> str:
         after = f"{human_bytes(result.size_after)} now ({human_bytes(max(0, freed))} freed)"
     else:
         after = f"{human_bytes(result.size_after)}; new snapshots will reuse the space"
-    return f"removed {_plural(result.removed, 'snapshot')} taken before {when(result.cutoff)} UTC; {after}"
+    return f"removed {count_of(result.removed, 'snapshot')} taken before {when(result.cutoff)} UTC; {after}"

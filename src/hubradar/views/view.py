@@ -19,7 +19,8 @@ class OutputFormat(StrEnum):
     md = "md"
 
 
-Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list", "ratio", "interval", "delta"]
+Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list", "ratio", "interval", "delta",
+               "spark"]  # spark: a list of numbers (None for unknown) drawn as a sparkline, higher is taller
 
 
 
