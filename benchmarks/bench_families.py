@@ -11,9 +11,9 @@ Times, best of --repeat, measured side by side in one run: the lineage alone (me
 with the name rule), grouping by family / author / series (lineage included), and, as a yardstick,
 ranking the same records by downloads (what every listing already does). Prints the ratios.
 
-`--compare SRC` also times another checkout's code (`SRC/hubradar`, e.g. the commit before a
-change) on the same records, each of its runs right after this checkout's, and prints its times and
-the ratio this / compared.
+`--compare SRC` also times another checkout's code (SRC: its root or its src/, e.g. a worktree of
+the commit before a change, in the flat layout or the layered one) on the same records, each of its
+runs right after this checkout's, and prints its times and the ratio this / compared.
 """
 
 from __future__ import annotations
@@ -115,17 +115,34 @@ def best(fn: Callable[[], object], repeat: int, other: Callable[[], object] | No
     return min(times[fn]), min(times[other]) if other else 0.0
 
 
-def load_checkout(src: Path) -> tuple[ModuleType, ModuleType]:
-    """`hubradar.families` and `hubradar.lineage` of another checkout, imported under another name."""
-    init = src / "hubradar" / "__init__.py"
-    if not init.is_file():
-        raise SystemExit(f"no hubradar package under {src}")
-    spec = importlib.util.spec_from_file_location("hubradar_compared", init,
-                                                  submodule_search_locations=[str(init.parent)])
-    assert spec is not None and spec.loader is not None
-    sys.modules["hubradar_compared"] = package = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(package)
-    return (importlib.import_module("hubradar_compared.families"), importlib.import_module("hubradar_compared.lineage"))
+def load_checkout(checkout: Path) -> tuple[ModuleType, ModuleType]:
+    """The families and lineage modules of another checkout (its root or its src/), either layout.
+
+    hubradar's imports are absolute (`from hubradar.analysis.lineage import ...`), so the other
+    checkout is imported as `hubradar` itself, with this checkout's modules set aside meanwhile and
+    put back after: its functions keep their own module globals, so each side runs its own code.
+    """
+    src = checkout / "src" if (checkout / "src" / "hubradar").is_dir() else checkout
+    if not (src / "hubradar" / "__init__.py").is_file():
+        raise SystemExit(f"no hubradar package under {checkout}")
+    ours = {name: module for name, module in sys.modules.items() if name.partition(".")[0] == "hubradar"}
+    for name in ours:
+        del sys.modules[name]
+    sys.path.insert(0, str(src))
+    importlib.invalidate_caches()
+    try:
+        package = importlib.import_module("hubradar")
+        if Path(package.__file__ or "").resolve().parent != (src / "hubradar").resolve():
+            raise SystemExit(f"could not import the hubradar package under {src}")
+        layout = "hubradar.analysis." if (src / "hubradar" / "analysis").is_dir() else "hubradar."
+        loaded = importlib.import_module(layout + "families"), importlib.import_module(layout + "lineage")
+        assert loaded[0].Lineage is loaded[1].Lineage  # its families group with its own lineage
+    finally:
+        sys.path.remove(str(src))
+        for name in [name for name in sys.modules if name.partition(".")[0] == "hubradar"]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    return loaded
 
 
 def main() -> None:
@@ -133,7 +150,7 @@ def main() -> None:
     parser.add_argument("--models", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--compare", type=Path, metavar="SRC",
-                        help="also time the hubradar package under SRC (another checkout's src/), side by side")
+                        help="also time the hubradar package of another checkout (its root or its src/), side by side")
     args = parser.parse_args()
     records = generate(args.models)
     lineage = Lineage(records)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import hub_models, lineage_models
-from hubradar.analysis import lineage as lineage_module
+from hubradar.analysis import names as names_module
 from hubradar.analysis.lineage import SAME_WEIGHTS, Lineage, Link, declared_relation, metadata_link, strip_markers
 from hubradar.core.record import ModelRecord, from_hub_json, records_from_hub_json
 
@@ -290,9 +290,9 @@ def test_a_duplicate_id_keeps_the_last_row_and_its_lineage_only() -> None:
 
 # --- the fast paths agree with the plain rules ------------------------------------------------------
 
-_PLAIN_TRAILING = re.compile(rf"(?:{lineage_module._SEP}(?:{lineage_module._STRONG}|{lineage_module._WEAK}))+$",
+_PLAIN_TRAILING = re.compile(rf"(?:{names_module._SEP}(?:{names_module._STRONG}|{names_module._WEAK}))+$",
                              re.IGNORECASE)
-_PLAIN_STRONG = re.compile(rf"{lineage_module._SEP}(?:{lineage_module._STRONG})(?={lineage_module._SEP}|$)",
+_PLAIN_STRONG = re.compile(rf"{names_module._SEP}(?:{names_module._STRONG})(?={names_module._SEP}|$)",
                            re.IGNORECASE)
 # Markers, words and characters that fold onto ASCII letters (`K` Kelvin, long s, dotless i) or change
 # length when lower-cased (`İ`).
@@ -312,7 +312,7 @@ def test_strip_markers_follows_the_plain_rule(parts: list[tuple[str, str]]) -> N
     expected = name if plain is None or plain.start() == 0 or not _PLAIN_STRONG.search(plain.group()) else (
         name[: plain.start()])
     assert strip_markers(name) == expected
-    found = lineage_module._trailing_markers([name, "Model-7B-GGUF"])
+    found = names_module._trailing_markers([name, "Model-7B-GGUF"])
     assert [m and m.span() for m in found] == [m and m.span() for m in map(_PLAIN_TRAILING.search,
                                                                             [name, "Model-7B-GGUF"])]
 

@@ -1,0 +1,160 @@
+"""The name rule: lineage for records whose metadata declares none, from their names alone.
+
+Older or careless uploads (`unsloth/Qwen3.8-27B-GGUF` without a `base_model` tag) are linked by
+stripping format and quantization markers from the end of the name (`strip_markers`) and matching
+what is left to a listed model, the same org first; a re-uploader's copy under the very same name
+is a mirror. Such links are `inferred`; the metadata always wins (analysis/links.py). See
+docs/lineage.md for the rule, examples and its blind spots.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import compress, filterfalse, tee
+from operator import itemgetter, methodcaller
+from typing import cast
+
+from hubradar.analysis.links import Link, new_link
+from hubradar.core.record import ModelRecord
+
+# Orgs that mostly republish other people's weights under the same name (converted or not):
+# a marker-free name from one of these that matches a model elsewhere is a mirror of it.
+REUPLOADERS = frozenset({
+    "mlx-community", "lmstudio-community", "unsloth", "bartowski", "mradermacher", "thebloke",
+    "quantfactory", "onnx-community", "xenova", "ggml-org", "second-state", "maziyarpanahi",
+    "redhatai", "neuralmagic", "gaianet", "lonestriker", "turboderp",
+})  # fmt: skip
+
+_REUPLOADER_ID = re.compile("(?:" + "|".join(map(re.escape, sorted(REUPLOADERS))) + ")/[^/]+$", re.IGNORECASE)
+
+# Markers that say "these weights in another format or precision". Strong ones are enough on
+# their own; weak ones (words a real model name might end with) are stripped only next to a
+# strong one: `gemma-4-31B-it-qat-w4a16-ct`, `Qwen3-8B-FP8-dynamic`, but not `Fox-Dynamic`.
+_STRONG = (
+    r"gguf|ggml|awq|gptq|exl[23]|mlx|dwq|onnx|openvino|coreml|nvfp4|mxfp[468]|fp[468]|fp16|bf16|f16|"
+    r"fp32|f32|int[248]|w\d+a\d+|nf4|bnb|hqq|eetq|\d+-?bits?|\d+(?:[._]\d+)?bpw|i?q\d(?:_[0-9a-z]+)*|"
+    r"i1|imat(?:rix)?"
+)
+_WEAK = r"qat|ct|dynamic|block|static|mixed|quant(?:ized)?|mtp|unsloth|ov|h[468]"
+_SEP = r"[-_.]"
+_MARKER = rf"{_SEP}(?:{_STRONG}|{_WEAK})"
+# One marker, then any more: the same as `(?:marker)+$`, but starting with the separator lets the
+# regex engine skip to the separators instead of trying every position.
+_TRAILING = re.compile(rf"{_MARKER}(?:{_MARKER})*$", re.IGNORECASE)
+# On an ASCII name lower-cased, the case-sensitive pattern finds the same markers, faster: folding
+# case is per character only for ASCII (`K`, `ſ`, `ı` fold onto ASCII letters; they are not ASCII).
+_TRAILING_LOWER = re.compile(rf"{_MARKER}(?:{_MARKER})*$")
+_HAS_STRONG = re.compile(rf"{_SEP}(?:{_STRONG})(?={_SEP}|$)", re.IGNORECASE)
+_NAME = itemgetter(2)  # of `id.rpartition("/")`
+_SPLIT_ID = methodcaller("rpartition", "/")
+
+
+def _trailing_markers(names: list[str]) -> list[re.Match[str] | None]:
+    """`_TRAILING.search` of each name (the spans are the same; the text is lower-cased if ASCII)."""
+    if all(map(str.isascii, names)):
+        return list(map(_TRAILING_LOWER.search, map(str.lower, names)))
+    return list(map(_TRAILING.search, names))
+
+
+def strip_markers(name: str) -> str:
+    """`Qwen3.6-27B-AWQ-INT4` -> `Qwen3.6-27B`; a name without trailing markers comes back as is."""
+    match = _TRAILING_LOWER.search(name.lower()) if name.isascii() else _TRAILING.search(name)
+    if match is None or match.start() == 0 or not _HAS_STRONG.search(match.group()):
+        return name
+    return name[: match.start()]
+
+
+def downloads_of(record: ModelRecord | None) -> int:
+    """A record's downloads for ranking candidates: -1 when unknown or not listed, below any count."""
+    return record.downloads if record is not None and record.downloads is not None else -1
+
+
+def name_links(unlinked: list[str], links: dict[str, Link], records: dict[str, ModelRecord]) -> dict[str, Link]:
+    """Links for the `unlinked` records (no link from the metadata, which always wins), from
+    their names (see `strip_markers`); `links`: the metadata's, `records`: every listed one by id."""
+    names = list(map(_NAME, map(_SPLIT_ID, unlinked)))
+    # Names ending in format or quantization markers: what is left names the model.
+    marked: list[tuple[str, str, str, str]] = []  # id, name, stem, lower-case stem
+    has_strong = _HAS_STRONG.search
+    trailing = _trailing_markers(names)
+    hits = compress(zip(unlinked, names, trailing, strict=True), trailing)  # the names with a match
+    for model_id, name, found in cast("Iterator[tuple[str, str, re.Match[str]]]", hits):
+        start = found.start()
+        if start and has_strong(name, start):  # else `strip_markers` leaves the name as it is
+            stem = name[:start]
+            marked.append((model_id, name, stem, stem.lower()))
+    # A re-uploader's copy under the very same name (no markers) is a mirror of that model.
+    stripped = {model_id for model_id, *_ in marked}
+    mirrors = [(model_id, *map(str.lower, model_id.rpartition("/")[::2]))
+               for model_id in filter(_REUPLOADER_ID.match, filterfalse(stripped.__contains__, unlinked))]
+    # Lower-case name -> the listed id, or the ids in listing order when several orgs use it;
+    # only for the names looked up (lower-casing every name is one C-level pass).
+    wanted = {stem for *_, stem in marked}.union(name for _, _, name in mirrors)
+    lowered, looked_up = tee(map(str.lower, map(_NAME, map(_SPLIT_ID, records))))  # one stream, read twice
+    by_name: dict[str, str | list[str]] = {}
+    for name, model_id in compress(zip(lowered, records, strict=True), map(wanted.__contains__, looked_up)):
+        known = by_name.get(name)
+        if known is None:
+            by_name[name] = model_id
+        elif isinstance(known, str):
+            by_name[name] = [known, model_id]
+        else:
+            known.append(model_id)
+
+    def rank(candidate: str) -> tuple[bool, bool, int, str]:
+        """Which model a shared name points to: an original, a root, the most downloaded."""
+        return (candidate.rpartition("/")[0].lower() in REUPLOADERS, candidate in links,
+                -downloads_of(records.get(candidate)), candidate)
+
+    shared: dict[str, tuple[list[str], str]] = {}  # name -> lower-case org of each id, the best id
+
+    def orgs_and_best(name: str, candidates: list[str]) -> tuple[list[str], str]:
+        if name not in shared:
+            shared[name] = ([c.rpartition("/")[0].lower() for c in candidates], min(candidates, key=rank))
+        return shared[name]
+
+    def elsewhere(name: str, org: str) -> str | None:
+        """The best model of that name in another org."""
+        candidates = by_name.get(name)
+        if candidates is None:
+            return None
+        if isinstance(candidates, str):  # one model of that name: the usual case
+            return candidates if candidates.rpartition("/")[0].lower() != org else None
+        orgs, best = orgs_and_best(name, candidates)
+        if orgs[candidates.index(best)] != org:
+            return best
+        others = [c for c, o in zip(candidates, orgs, strict=True) if o != org]
+        return min(others, key=rank) if others else None
+
+    def same_org_first(name: str, org: str) -> str | None:
+        """The listed model `org/name` (case-insensitive), else the best one elsewhere."""
+        candidates = by_name.get(name)
+        if candidates is None or isinstance(candidates, str):
+            return candidates  # one model of that name: in the same org or elsewhere, it is the one
+        orgs, best = orgs_and_best(name, candidates)
+        return candidates[orgs.index(org)] if org in orgs else best
+
+    found_links: dict[str, Link] = {}
+    for model_id, org, name in mirrors:
+        if (target := elsewhere(name, org)) is not None:
+            found_links[model_id] = new_link(Link, (target, "mirror", True))
+    unmatched: dict[str, list[str]] = {}
+    for model_id, name, stem, stem_lower in marked:
+        org = model_id[: len(model_id) - len(name) - 1] if len(model_id) > len(name) else ""
+        target = same_org_first(stem_lower, org.lower())
+        if target is not None:
+            found_links[model_id] = new_link(Link, (target, "quantized", True))
+        elif org:
+            unmatched.setdefault(f"{org}/{stem}".lower(), []).append(model_id)
+    # Re-uploads of one org sharing a stem no listed model carries (`orcarouter/X-FP8`, `-GGUF`,
+    # `-MLX`): the same weights in several formats, grouped under the unlisted `org/stem`.
+    for group in unmatched.values():
+        if len(group) < 2:
+            continue
+        first = min(group, key=lambda i: (-downloads_of(records[i]), i))
+        org, _, name = first.rpartition("/")
+        parent = f"{org}/{strip_markers(name)}"
+        for model_id in group:
+            found_links[model_id] = Link(parent, "quantized", inferred=True)
+    return found_links
