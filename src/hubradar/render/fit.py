@@ -83,8 +83,8 @@ def fit_columns(view: View, width: int) -> Fit:
             unbroken[col.key] = max(floors[col.key], min(need, words, TEXT_WIDTH))
             usual[col.key] = max(unbroken[col.key], min(need, TEXT_WIDTH))
         elif col.wrap and col.kind != "id":  # a number: its header may take several lines
-            words = [cell_len(w) for w in col.header.split()]
-            floors[col.key] = max([col.min_width or 0, *words, *(cell_len(t) for t in texts)])
+            header_words = [cell_len(w) for w in col.header.split()]
+            floors[col.key] = max([col.min_width or 0, *header_words, *(cell_len(t) for t in texts)])
             unbroken[col.key] = usual[col.key] = need
     empty = {c.key for c in columns if c.priority and _empty(view, c)}
     id_cols = [c for c in columns if c.kind == "id"]
