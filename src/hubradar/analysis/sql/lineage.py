@@ -19,7 +19,9 @@ root and ecosystem root with it on generated records):
    (every link), by pointer jumping.
 
 `build_lineage(con, source)` leaves temporary tables: `lin_links` (child, parent, relation,
-inferred), `lin_broken` (the links cut) and `lin_roots` (id, family, ecosystem) for every record.
+inferred), `lin_broken` (the links cut) and `lin_roots` for every record: id, family, ecosystem,
+and whether the way to each rests on a link of the name rule (family_inferred, ecosystem_inferred:
+`Lineage.inferred_path`).
 `source` is a table or view with `ModelRecord`'s columns and `pos`, the listing order.
 """
 
@@ -199,7 +201,8 @@ SELECT a.* FROM lin_all a SEMI JOIN cut USING (child)
 """
 _ROOTS = """
 CREATE OR REPLACE TEMP TABLE lin_roots AS
-SELECT r.id, coalesce(f.anc, r.id) AS family, coalesce(e.anc, r.id) AS ecosystem
+SELECT r.id, coalesce(f.anc, r.id) AS family, coalesce(e.anc, r.id) AS ecosystem,
+       coalesce(f.inferred, false) AS family_inferred, coalesce(e.inferred, false) AS ecosystem_inferred
 FROM lin_rec r LEFT JOIN lin_fam f ON f.child = r.id LEFT JOIN lin_eco e ON e.child = r.id
 """
 
@@ -223,10 +226,13 @@ def _jump(con: Connection) -> int:
 
 
 def _roots(con: Connection, table: str, where: str) -> None:
-    """Each linked model's root in `table` (child, anc), following the links `where` allows."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT child, parent AS anc FROM lin_links WHERE {where}")
+    """Each linked model's root in `table` (child, anc, inferred: a link of the name rule on the way),
+    following the links `where` allows."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT child, parent AS anc, inferred "
+                f"FROM lin_links WHERE {where}")
     while con.execute(f"SELECT count(*) FROM {table} a SEMI JOIN {table} b ON b.child = a.anc").fetchone()[0]:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT a.child, coalesce(b.anc, a.anc) AS anc "
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT a.child, coalesce(b.anc, a.anc) AS anc, "
+                    f"a.inferred OR coalesce(b.inferred, false) AS inferred "
                     f"FROM {table} a LEFT JOIN {table} b ON b.child = a.anc")
 
 
