@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from hubradar.core.time import parse_time
 
@@ -53,8 +53,7 @@ class BadRecord(ValueError):
     """A listing row that cannot be turned into a record (skipped and count_of)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Provider:
+class Provider(NamedTuple):
     """One inference provider mapping entry (`inferenceProviderMapping`)."""
 
     name: str
@@ -119,7 +118,7 @@ class ModelRecord:
         data["tags"] = list(self.tags)
         data["card_base_models"] = list(self.card_base_models)
         if self.providers is not None:
-            data["providers"] = [asdict(p) for p in self.providers]
+            data["providers"] = [p._asdict() for p in self.providers]
         if not self.extra:
             data.pop("extra")
         return data

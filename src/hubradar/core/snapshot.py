@@ -5,14 +5,13 @@ Data only: the store writes and reads them (store.db), the analysis compares the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from hubradar.core.record import ModelRecord
 
 
-@dataclass(frozen=True)
-class SnapshotInfo:
+class SnapshotInfo(NamedTuple):
     """A snapshot's header: which listing (`query_key`), when, from where, and how deep."""
 
     id: int
@@ -25,7 +24,6 @@ class SnapshotInfo:
     complete: bool  # the Hub had no more rows than these
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     info: SnapshotInfo
     records: list[ModelRecord]
