@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from hubradar.app.listing import GROUP_DEPTH, grouped, ranked
 from hubradar.cli.options import (
-    AuthorOpt,
-    DepthOpt,
-    DerivativesOpt,
     FetchFlags,
     FormatOpt,
-    GroupOpt,
-    LibraryOpt,
-    LimitOpt,
+    ListingFlags,
     QuietOpt,
-    SearchOpt,
-    ServedOpt,
-    SizeFlags,
-    TaskOpt,
     TopSort,
     TopSortOpt,
     bundled,
@@ -73,50 +64,31 @@ def show(query: ListingQuery, *, fmt: OutputFormat, notify: Notifier, fetch: Fet
 
 @bundled
 def trending(
-    task: TaskOpt = None,
-    author: AuthorOpt = None,
-    search: SearchOpt = None,
-    library: LibraryOpt = None,
-    served: ServedOpt = False,
-    sizes: SizeFlags = SizeFlags(),
-    limit: LimitOpt = 20,
-    group: GroupOpt = None,
-    depth: DepthOpt = None,
-    derivatives: DerivativesOpt = False,
+    listing: ListingFlags = ListingFlags(),
     fmt: FormatOpt = OutputFormat.table,
     fetch: FetchFlags = FetchFlags(),
     quiet: QuietOpt = False,
 ) -> None:
     notify = Notifier(quiet)
-    size_filter = sizes.filter(notify)
-    if depth is not None and group is None:
+    size_filter = listing.sizes.filter(notify)
+    if listing.depth is not None and listing.group is None:
         raise UsageError("--depth applies to trending only with --group")
-    query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit,
-                         inference_provider="all" if served else None)
-    show(query, fmt=fmt, notify=notify, fetch=fetch, title=SORTS["trending"].title,
-         signals=SignalRequest(derivatives=derivatives, limit=limit), sizes=size_filter,
-         group=group.value if group else None, depth=depth)
+    show(listing.query("trending"), fmt=fmt, notify=notify, fetch=fetch, title=SORTS["trending"].title,
+         signals=SignalRequest(derivatives=listing.derivatives, limit=listing.limit), sizes=size_filter,
+         group=listing.group.value if listing.group else None, depth=listing.depth)
 
 
 @bundled
 def top(
     sort: TopSortOpt = TopSort["downloads"],
-    task: TaskOpt = None,
-    author: AuthorOpt = None,
-    search: SearchOpt = None,
-    library: LibraryOpt = None,
-    served: ServedOpt = False,
-    sizes: SizeFlags = SizeFlags(),
-    limit: LimitOpt = 20,
-    group: GroupOpt = None,
-    depth: DepthOpt = None,
-    derivatives: DerivativesOpt = False,
+    listing: ListingFlags = ListingFlags(),
     fmt: FormatOpt = OutputFormat.table,
     fetch: FetchFlags = FetchFlags(),
     quiet: QuietOpt = False,
 ) -> None:
     notify = Notifier(quiet)
-    size_filter = sizes.filter(notify)
+    size_filter = listing.sizes.filter(notify)
+    limit, group, depth, derivatives = listing.limit, listing.group, listing.depth, listing.derivatives
     spec = SORTS[sort.value]
     signal = spec.name if spec.signal else None  # ranked here over the top --depth by downloads
     if group is not None and signal is not None:
@@ -127,9 +99,7 @@ def top(
     if signal is not None and depth is not None and depth > SIGNAL_DEPTH_MAX:
         raise UsageError(f"--depth with --sort {signal}: at most {SIGNAL_DEPTH_MAX:,} (one lookup per model)")
     rank_depth = max(depth or SIGNAL_DEPTH, limit)
-    query = ListingQuery(sort="downloads" if signal else spec.name, task=task, author=author,
-                         search=search, library=library, limit=rank_depth if signal else limit,
-                         inference_provider="all" if served else None)
+    query = listing.query("downloads" if signal else spec.name, rank_depth if signal else limit)
     show(query, fmt=fmt, notify=notify, fetch=fetch, title=spec.title.format(depth=rank_depth),
          signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth),
          sizes=size_filter, group=group.value if group else None, depth=depth)

@@ -22,6 +22,7 @@ import typer
 
 from hubradar.app.options import FetchOptions, fetch_options
 from hubradar.core.progress import no_progress
+from hubradar.core.query import ListingQuery
 from hubradar.core.sizes import SizeBand, SizeFilter
 from hubradar.core.vocabulary import ADOPTION_KINDS, GROUPS, HISTORY_GROUPS, HISTORY_SORTS, TOP_SORTS
 from hubradar.render.notices import Notifier
@@ -155,7 +156,7 @@ RetriesOpt = Annotated[
 
 
 class HubFlags(NamedTuple):
-    """How to reach the Hub, for commands that always fetch (`record`, `crawl`)."""
+    """How to reach the Hub: every command that may fetch takes these (`record` and `crawl` alone)."""
 
     cache_dir: CacheDirOpt = None
     token: TokenOpt = None
@@ -163,9 +164,17 @@ class HubFlags(NamedTuple):
     timeout: TimeoutOpt = 10.0
     retries: RetriesOpt = 3
 
-    def options(self, notify: Notifier, *, spinner: bool = False) -> FetchOptions:
-        """Options that fetch every time (no cached answer, no fallback to old data)."""
-        return _options(self, notify, spinner=spinner, max_age="0", refresh=True, offline=False)
+    def options(self, notify: Notifier, *, spinner: bool = False, max_age: str = "0", refresh: bool = True,
+                offline: bool = False) -> FetchOptions:
+        """`FetchOptions` for these flags: by default fetch every time (no cached answer to fall back on).
+
+        `spinner` shows one on stderr while waiting (a terminal only): for table output, never json/csv/md.
+        """
+        from hubradar.render.progress import spinner as show_spinner
+
+        return fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=self.cache_dir,
+                             token=self.token, endpoint=self.endpoint, timeout=self.timeout, retries=self.retries,
+                             notify=notify, progress=show_spinner if spinner and not notify.quiet else no_progress)
 
 
 class FetchFlags(NamedTuple):
@@ -174,28 +183,16 @@ class FetchFlags(NamedTuple):
     max_age: MaxAgeOpt = "1h"
     refresh: RefreshOpt = False
     offline: OfflineOpt = False
-    cache_dir: CacheDirOpt = None
-    token: TokenOpt = None
-    endpoint: EndpointOpt = None
-    timeout: TimeoutOpt = 10.0
-    retries: RetriesOpt = 3
+    hub: HubFlags = HubFlags()
+
+    @property
+    def cache_dir(self) -> Path | None:
+        return self.hub.cache_dir
 
     def options(self, notify: Notifier, *, spinner: bool = False) -> FetchOptions:
-        """`FetchOptions` for these flags; `spinner` shows one on stderr while waiting (a terminal only).
-
-        Pass `spinner` for table output only, never for json/csv/md.
-        """
-        return _options(self, notify, spinner=spinner, max_age=self.max_age, refresh=self.refresh,
-                        offline=self.offline)
-
-
-def _options(flags: HubFlags | FetchFlags, notify: Notifier, *, spinner: bool, max_age: str, refresh: bool,
-             offline: bool) -> FetchOptions:
-    from hubradar.render.progress import spinner as show_spinner
-
-    return fetch_options(max_age=max_age, refresh=refresh, offline=offline, cache_dir=flags.cache_dir,
-                         token=flags.token, endpoint=flags.endpoint, timeout=flags.timeout, retries=flags.retries,
-                         notify=notify, progress=show_spinner if spinner and not notify.quiet else no_progress)
+        """`FetchOptions` for these flags (see `HubFlags.options`)."""
+        return self.hub.options(notify, spinner=spinner, max_age=self.max_age, refresh=self.refresh,
+                                offline=self.offline)
 
 
 class SizeFlags(NamedTuple):
@@ -232,6 +229,26 @@ class SizeFlags(NamedTuple):
         return flt
 
 
+class ListingFlags(NamedTuple):
+    """What `trending` and `top` share: the listing's filters, sizes, how many rows, and grouping."""
+
+    task: TaskOpt = None
+    author: AuthorOpt = None
+    search: SearchOpt = None
+    library: LibraryOpt = None
+    served: ServedOpt = False
+    sizes: SizeFlags = SizeFlags()
+    limit: LimitOpt = 20
+    group: GroupOpt = None
+    depth: DepthOpt = None
+    derivatives: DerivativesOpt = False
+
+    def query(self, sort: str, limit: int | None = None) -> ListingQuery:
+        return ListingQuery(sort=sort, task=self.task, author=self.author, search=self.search, library=self.library,
+                            limit=self.limit if limit is None else limit,
+                            inference_provider="all" if self.served else None)
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -240,31 +257,41 @@ def _is_bundle(hint: object) -> bool:
     return isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_field_defaults")
 
 
+def _expand(name: str, hint: Any, default: Any) -> list[tuple[str, Any, Any]]:
+    """A parameter, or a bundle's fields in its place (a bundle inside a bundle too)."""
+    if not _is_bundle(hint):
+        return [(name, hint, default)]
+    hints = typing.get_type_hints(hint, include_extras=True)
+    return [item for key in hint._fields for item in _expand(key, hints[key], hint._field_defaults[key])]
+
+
+def _gather(bundle: Any, values: dict[str, Any]) -> Any:
+    """The bundle filled from the parsed values, taking its fields out of `values`."""
+    hints = typing.get_type_hints(bundle, include_extras=True)
+    return bundle(**{key: _gather(hints[key], values) if _is_bundle(hints[key]) else values.pop(key)
+                     for key in bundle._fields})
+
+
 def bundled(command: F) -> F:
     """Give Typer the options of each flag bundle a command takes, and the command the filled bundle.
 
-    A parameter annotated with a bundle (a NamedTuple of options) becomes the bundle's fields, in
-    place, each a keyword option with its own `Annotated` declaration; the call gathers them back.
+    A parameter annotated with a bundle (a NamedTuple of options, which may hold another bundle)
+    becomes the bundle's fields, in place, each a keyword option with its own `Annotated`
+    declaration; the call gathers them back.
     """
     hints = typing.get_type_hints(command, include_extras=True)
     bundles: dict[str, Any] = {name: hint for name, hint in hints.items() if _is_bundle(hint)}
     params: list[inspect.Parameter] = []
     annotations: dict[str, Any] = {}
     for name, parameter in inspect.signature(command).parameters.items():
-        bundle = bundles.get(name)
-        if bundle is None:
-            fields = [(name, hints.get(name, parameter.annotation), parameter.default)]
-        else:
-            field_hints = typing.get_type_hints(bundle, include_extras=True)
-            fields = [(key, field_hints[key], bundle._field_defaults[key]) for key in bundle._fields]
-        for key, hint, default in fields:
+        for key, hint, default in _expand(name, hints.get(name, parameter.annotation), parameter.default):
             params.append(inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=hint, default=default))
             annotations[key] = hint
 
     @functools.wraps(command)
     def run(**values: Any) -> Any:
         for name, bundle in bundles.items():
-            values[name] = bundle(**{key: values.pop(key) for key in bundle._fields})
+            values[name] = _gather(bundle, values)
         return command(**values)
 
     run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
