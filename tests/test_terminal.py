@@ -160,7 +160,7 @@ def _close_enough(cell: str, value: float | None) -> bool:
 def _table(out: str) -> tuple[list[str], list[list[str]]]:
     """(headers, rows of cells) of a listing table printed without a terminal."""
     lines = out.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["#", "model"])
+    start = next(i for i, line in enumerate(lines) if line.split()[:1] == ["#"] and "model" in line.split())
     headers = re.split(r"\s{2,}", lines[start].strip())  # columns are 3 spaces apart; "in band" is one header
     rows = []
     for line in lines[start + 2:]:
@@ -359,3 +359,44 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(hub: StandInHub, fmt: str) -> No
     assert first.strip()
     assert code == 0, err
     assert "Error" not in err and "Traceback" not in err and "error" not in err
+
+
+# --- notices and columns at 80 columns (issue 18) -----------------------------------------------
+
+
+def test_notices_wrap_at_words_to_the_terminal_width(hub: StandInHub) -> None:
+    """A notice on a terminal is cut at spaces to COLUMNS, `hubradar:` first and the rest indented."""
+    code, terminal, _ = _on_tty(["trending", "--offline"], "stderr", COLUMNS="60")
+    assert code == 0
+    lines = [line for line in terminal.decode().replace("\r", "").splitlines() if line.strip()]
+    assert lines[0].startswith("hubradar: offline;") and len(lines) >= 2
+    assert all(len(line) <= 60 for line in lines)
+    assert all(line.startswith(" " * len("hubradar: ")) for line in lines[1:])
+    words = " ".join(line.strip() for line in lines)
+    assert "showing the snapshot bundled with hubradar, taken 2026-08-21" in words  # no word was cut
+
+
+def test_columns_follow_the_question_at_80_columns(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    sized = run("top", "--size", "small", "--offline")
+    headers, cells = _table(sized.out)
+    assert "params" in headers and "overall" in headers  # what was filtered on stays
+    assert [c[0] for c in cells] == [str(i) for i in range(1, len(cells) + 1)]  # rows numbered as shown
+    tasked = run("top", "--task", "text-generation", "--offline")
+    headers, cells = _table(tasked.out)
+    assert "task" in headers and "trending" not in headers  # unknown in every row shown: it went first
+    assert all(len(c[headers.index("model")]) >= 30 or "…" not in c[headers.index("model")] for c in cells)
+    trending = run("trending", "--offline")
+    headers, cells = _table(trending.out)
+    assert {"trending", "flags"} <= set(headers)
+    assert all(len(c[headers.index("model")]) >= 30 or "…" not in c[headers.index("model")] for c in cells)
+    assert max(len(line) for line in trending.out.splitlines()) <= 80
+
+
+def test_a_family_table_says_its_source_once_and_explains_only_what_it_shows(run,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("top", "--group", "family", "--offline", "--limit", "4")
+    text = " ".join(result.out.split())
+    assert text.count("from the bundled snapshot") == 0 or text.count("bundled snapshot") == 1
+    assert "base %:" not in text and "(base % left out at this width" in text

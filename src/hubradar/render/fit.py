@@ -75,8 +75,10 @@ def fit_columns(view: View, width: int) -> Fit:
         need = widths[col.key] = max([cell_len(col.header), col.min_width or 0, *(cell_len(t) for t in texts)])
         floors[col.key] = min(need, TEXT_WIDTH) if col.kind == "text" else need
         if col.kind == "list":
-            longest = [cell_len(i) for r in view.rows for i in items(r.get(col.key)) if i]
-            floors[col.key] = max([cell_len(col.header), *(n + 1 for n in longest)])  # `item,` ends a line
+            # a wrapped line ends `item,`: every item but a row's last needs room for its comma
+            pieces = [cell_len(i) + (k < len(row) - 1) for r in view.rows for row in [items(r.get(col.key))]
+                      for k, i in enumerate(row) if i]
+            floors[col.key] = max([cell_len(col.header), *pieces])
         elif col.wrap and col.kind == "text":
             floors[col.key] = min(need, col.shortest or WRAP_MIN)
             words = max([cell_len(w) for t in [col.header, *texts] for w in t.split()], default=0)
