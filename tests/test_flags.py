@@ -52,7 +52,12 @@ def test_flags_stay_at_80_columns_and_the_legend_explains_what_is_shown(run, mon
     lines = result.out.splitlines()
     header = next(line for line in lines if line.startswith("#"))
     assert header.split()[-1] == "flags"
-    assert any("re-upload" in line and "unsloth/Qwen3.8-27B-GGUF" in line for line in lines)
+    body = lines[lines.index(header) + 2:]
+    start = next(i for i, line in enumerate(body) if "unsloth/Qwen3.8-27B-GGUF" in line)
+    end = next(i for i in range(start + 1, len(body)) if body[i][:1].isdigit())
+    row_flags = " ".join(line[header.index("flags"):] for line in body[start:end]).split()
+    assert "re-upload," in row_flags  # a flag list wraps at its commas, inside its own column
+    assert all(len(line) <= 80 for line in lines)
     legend = result.out[result.out.index("Flags: "):]
     assert "re-upload =" in legend and "utility =" not in legend  # only the flags the rows carry
     payload = run("trending", "--offline", "--limit", "8", "-q", "--format", "json").json()
