@@ -154,7 +154,7 @@ def task_mismatch(record: ModelRecord, task: str | None) -> bool:
 
 def check_repeats(sheet: ScoreSheet, matched: list[tuple[ScoreRow, Found]], notify: Callable[[str], None]
                   ) -> list[tuple[ScoreRow, Found]]:
-    """Two rows naming the same Hub model: an error with different scores, count_of once otherwise."""
+    """Two rows naming the same Hub model: an error with different scores, counted once otherwise."""
     first: dict[str, ScoreRow] = {}
     kept = []
     column = sheet.column_index(sheet.score_col)
@@ -170,7 +170,7 @@ def check_repeats(sheet: ScoreSheet, matched: list[tuple[ScoreRow, Found]], noti
                 "keep one row per model"
             )
         else:
-            notify(f"line {row.line} ({row.model}) is {hit.record.id} again, with the same score: count_of once")
+            notify(f"line {row.line} ({row.model}) is {hit.record.id} again, with the same score: counted once")
     return kept
 
 

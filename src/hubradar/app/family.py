@@ -55,7 +55,7 @@ class Total:
     models: int
     downloads: int
     likes: int
-    complete: bool  # every child the Hub lists was count_of (fewer than `depth`)
+    complete: bool  # every child the Hub lists was counted (fewer than `depth`)
 
 
 @dataclass
@@ -134,7 +134,7 @@ def _reuploads(lineage: Lineage, model_id: str, of: str) -> bool:
 def model_tree(
     model_id: str, options: FetchOptions, *, per_relation: int = 10, depth: int = 1000, expand: int = 5
 ) -> ModelTree:
-    """Children of `model_id` by relation (top `per_relation` shown, up to `depth` count_of), the
+    """Children of `model_id` by relation (top `per_relation` shown, up to `depth` counted), the
     children of its top `expand` children, re-uploads found by name, and the totals.
 
     Raises ModelNotFound when the Hub says the model does not exist, and HubUnreachable /
@@ -197,8 +197,8 @@ def model_tree(
     # count comes along). Not after the Hub failed the first lookup: no more requests then.
     top = sorted(level1, key=lambda n: (-(n.downloads or 0), n.id))[:expand] if asked else []
     records = {r.id: r for listing in listings.values() for r in listing.pool}
-    count_of = with_derivatives([root, *(records[n.id] for n in top)], options) if asked else []
-    counts = {r.id: r.children_count for r in count_of}
+    counted = with_derivatives([root, *(records[n.id] for n in top)], options) if asked else []
+    counts = {r.id: r.children_count for r in counted}
     root = replace(root, children_count=counts.get(root.id, root.children_count))
     level1 = [replace(n, children=counts.get(n.id, n.children)) for n in level1]
     parents = [n.id for n in top if (counts.get(n.id) or 0) > 0]
@@ -234,5 +234,5 @@ def model_tree(
         depth=depth,
         looked_up=len(top),
         expanded=len(level2),
-        unknown_counts=sum(1 for r in count_of if r.children_count is None),
+        unknown_counts=sum(1 for r in counted if r.children_count is None),
     )

@@ -150,8 +150,8 @@ def _adoption(known: _Known, matched: list[tuple[ScoreRow, Found]], kind: str, o
     if ADOPTION[kind].looked_up:  # one lookup per member of the matched families (cached a day)
         bases = dict.fromkeys(known.lineage.family_root(hit.record.id) for _, hit in matched)
         members = [m for base in bases for m in families.get(base, [])]
-        count_of = {m.id: m for m in with_derivatives(members, options, online=known.online)}
-        families = {b: [count_of.get(m.id, m) for m in ms] for b, ms in families.items()}
+        counted = {m.id: m for m in with_derivatives(members, options, online=known.online)}
+        families = {b: [counted.get(m.id, m) for m in ms] for b, ms in families.items()}
     return gap_rows(matched, families, known.records, known.lineage, kind)
 
 
@@ -167,7 +167,7 @@ def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = No
     check(adoption, ADOPTION, "adoption kind")
     notify = options.notify
     for line, earlier in sheet.repeats:
-        notify(f"line {line} repeats line {earlier} (same model, same score): count_of once")
+        notify(f"line {line} repeats line {earlier} (same model, same score): counted once")
     listing = get_listing(ListingQuery(sort="downloads", task=task), options, depth=POOL_DEPTH)
     check_task(listing)
     known = _Known(listing.pool, online=not listing.fell_back)

@@ -39,7 +39,7 @@ ChildrenOpt = Annotated[
 ]
 CountedOpt = Annotated[
     int, typer.Option("--depth", min=1, max=100_000, rich_help_panel="Output",
-                      help="Children count_of in the totals per relation (one request per 1,000).")
+                      help="Children counted in the totals per relation (one request per 1,000).")
 ]
 ExpandOpt = Annotated[
     int,

@@ -50,7 +50,7 @@ def hub_id_of(text: str) -> str | None:
 
 
 class BadRecord(ValueError):
-    """A listing row that cannot be turned into a record (skipped and count_of)."""
+    """A listing row that cannot be turned into a record (skipped and counted)."""
 
 
 class Provider(NamedTuple):

@@ -81,7 +81,7 @@ def quarantine(directory: Path) -> Path:
 @dataclass(frozen=True)
 class Salvaged:
     """What a damaged file still gave: snapshots copied and lost, and whether its list of snapshots
-    was itself damaged (then more may be lost than count_of)."""
+    was itself damaged (then more may be lost than counted)."""
 
     saved: int
     lost: int

@@ -51,8 +51,9 @@ ID_SHORTEST = 30  # a model id keeps this many characters at 80 columns: `Qwen/Q
 
 
 def _columns(report: GapReport) -> list[Column]:
-    """The matched rows' columns. At 80 columns the percentiles give way first (the gap is their
-    difference; score and family downloads say the same in numbers a reader knows), the match stays."""
+    """The matched rows' columns. The 95% interval gives way first (the label says "uncertain" where it
+    matters), then the percentiles (the gap is their difference; score and family downloads
+    say the same in numbers a reader knows); the match stays."""
     sheet = report.sheet
     columns = [
         Column("gap", "gap", "pct"),
@@ -63,7 +64,7 @@ def _columns(report: GapReport) -> list[Column]:
         Column("score", "score", "ratio"),
     ]
     if sheet.n_col:
-        columns.append(Column("interval", "95% CI", "interval", priority=1))
+        columns.append(Column("interval", "95% CI", "interval", priority=3))
     columns += [
         Column("quality_pct", "quality", "pct", priority=2),
         Column("downloads", "family dl", "count", priority=0 if report.kind == "downloads" else 3, wrap=True),

@@ -41,7 +41,7 @@ SIGNAL_KEYS = {"providers": "provider_count", "derivatives": "derivatives"}
 # The listing column that shows a sort's number (all-time downloads are not a listing column).
 _SHOWN = {"trending_score": "trending_score", "likes": "likes", "created_at": "created_at"}
 SIGNAL_NOTES = {
-    "providers": "providers: inference providers serving the model live (staging and error not count_of)",
+    "providers": "providers: inference providers serving the model live (staging and error not counted)",
     "derivatives": "derivatives: models on the Hub that name it as their base (finetunes, quantizations, "
                    "adapters, merges)",
 }

@@ -46,15 +46,15 @@ def tree_view(tree: ModelTree, layout: Layout) -> View:
     totals = View(
         columns=[Column("relation", "children", "text"), Column("models", "models", "int"),
                  Column("downloads", "downloads", "count"), Column("likes", "likes", "count"),
-                 Column("count_of", "count_of", "text")],
+                 Column("counted", "counted", "text")],
         rows=[{"relation": t.relation, "models": t.models, "downloads": t.downloads, "likes": t.likes,
-               "complete": t.complete, "count_of": "all" if t.complete else f"top {tree.depth}"}
+               "complete": t.complete, "counted": "all" if t.complete else f"top {tree.depth}"}
               for t in tree.totals],
         title="Totals",
         notes=[f"{BY_NAME}: re-uploads without lineage metadata; family: the model and its re-uploads; "
                "ecosystem: everything above"],
     )
-    totals.meta = {"totals": [{k: v for k, v in r.items() if k != "count_of"} for r in totals.rows]}
+    totals.meta = {"totals": [{k: v for k, v in r.items() if k != "counted"} for r in totals.rows]}
     family = tree.family_downloads
     reuploads = View(
         columns=[Column("id", "re-upload", "id"), Column("shown", "relation", "text"),

@@ -105,7 +105,7 @@ BIASES: tuple[tuple[str, str], ...] = (
      "Models offered only behind an API never appear on the Hub. This radar covers open weights, "
      "not the whole market."),
     ("A GGUF repo counts every file request",
-     "Most repos are count_of by requests of one file (config.json); a GGUF repo is count_of by every "
+     "Most repos are counted by requests of one file (config.json); a GGUF repo is counted by every "
      ".gguf file fetched, so its number is not comparable with a safetensors repo's."),
 )
 DOWNLOAD_STATS_URL = "https://huggingface.co/docs/hub/models-download-stats"

@@ -1,0 +1,79 @@
+"""Rerun the samples in docs/usage.md and write their current output in place.
+
+A sample is a ```console block whose lines start `$ hubradar`. Those that need nothing but the
+bundled snapshot or a local cache (`--offline`, and history, export, cache and import commands) are
+rerun at 100 columns, each block in a throwaway cache dir: the history commands' in one holding the
+history the page describes (the captures of 2026-08-15 and 2026-08-21 imported), the others in an
+empty one (so offline listings read the bundled snapshot). Blocks that need the live Hub (crawl,
+record, a listing without `--offline`), a file the repo lacks, or that elide their output (a `...`
+line) are left as they are.
+
+    python tools/refresh_usage.py          # rewrite docs/usage.md
+    python tools/refresh_usage.py --check  # exit 1 if a sample's output changed
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+USAGE = ROOT / "docs" / "usage.md"
+FIXTURES = ROOT / "tests" / "fixtures" / "hub"
+LOCAL = re.compile(r"^hubradar (movers|history|export|cache|import|state)\b")
+NETWORK = re.compile(r"^hubradar (crawl|record)\b")
+HISTORY = ("2026-08-15", "2026-08-21")
+BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
+
+
+def runnable(command: str) -> bool:
+    """True for a sample that needs no Hub: offline listings and the local-history commands."""
+    words = command.split()
+    if NETWORK.match(command) or (words[1] == "import" and not (ROOT / words[2]).exists()):
+        return False
+    return "--offline" in command.split() or bool(LOCAL.match(command))
+
+
+def run(command: str, env: dict[str, str]) -> str:
+    """The sample's stderr, then its stdout, as a reader at a terminal sees them."""
+    done = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)
+    return done.stderr + done.stdout
+
+
+def refresh(block: str) -> str:
+    """The block with each runnable `$ hubradar` line followed by its current output."""
+    commands = [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+    if not commands or "..." in block.splitlines() or not all(
+            c.startswith("hubradar ") and runnable(c) for c in commands):
+        return block
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "HUBRADAR_CACHE_DIR": cache, "COLUMNS": "100", "NO_COLOR": "1"}
+        env.pop("HF_TOKEN", None)
+        if all(LOCAL.match(c) and not c.startswith("hubradar import ") for c in commands):
+            for day in HISTORY:
+                run(f"hubradar import {FIXTURES / f'models-{day}.json'} --at {day}T19:00Z", env)
+        return "".join(f"$ {command}\n{run(command, env)}" for command in commands)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if a sample changed; write nothing")
+    args = parser.parse_args()
+    text = USAGE.read_text()
+    new = BLOCK.sub(lambda m: f"```console\n{refresh(m.group(1))}```", text)
+    if args.check:
+        changed = new != text
+        print("docs/usage.md: samples changed" if changed else "docs/usage.md: samples current")
+        return int(changed)
+    USAGE.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
