@@ -8,8 +8,9 @@ empty one (so offline listings read the bundled snapshot). Blocks that need the 
 record, a listing without `--offline`), a file the repo lacks, or that elide their output (a `...`
 line) are left as they are.
 
-    python tools/refresh_usage.py          # rewrite docs/usage.md
-    python tools/refresh_usage.py --check  # exit 1 if a sample's output changed
+    python tools/refresh_usage.py   # rewrite docs/usage.md, then read `git diff docs/usage.md`
+
+Ages ("103d old") and the prune's cut-off move with the clock; the rest changes only with the code.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,6 +29,7 @@ USAGE = ROOT / "docs" / "usage.md"
 FIXTURES = ROOT / "tests" / "fixtures" / "hub"
 LOCAL = re.compile(r"^hubradar (movers|history|export|cache|import|state)\b")
 NETWORK = re.compile(r"^hubradar (crawl|record)\b")
+SAMPLE_CACHE = Path(tempfile.gettempdir()) / "hubradar-samples"  # a fixed path: samples print it
 HISTORY = ("2026-08-15", "2026-08-21")
 BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
 
@@ -40,9 +43,12 @@ def runnable(command: str) -> bool:
 
 
 def run(command: str, env: dict[str, str]) -> str:
-    """The sample's stderr, then its stdout, as a reader at a terminal sees them."""
-    done = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=False)
+    """The sample's stderr, then its stdout, as a reader at a terminal sees them.
+
+    It runs in a scratch folder (what a sample writes, `--out radar.html`, lands there) that sees the
+    repo's tests/ folder, the one the samples read from."""
+    done = subprocess.run(["bash", "-c", command], cwd=env["SAMPLE_DIR"], env=env, capture_output=True,
+                          text=True, check=False)
     return done.stderr + done.stdout
 
 
@@ -52,8 +58,12 @@ def refresh(block: str) -> str:
     if not commands or "..." in block.splitlines() or not all(
             c.startswith("hubradar ") and runnable(c) for c in commands):
         return block
-    with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "HUBRADAR_CACHE_DIR": cache, "COLUMNS": "100", "NO_COLOR": "1"}
+    with tempfile.TemporaryDirectory() as scratch:
+        (Path(scratch) / "tests").symlink_to(ROOT / "tests")
+        cache = SAMPLE_CACHE
+        shutil.rmtree(cache, ignore_errors=True)
+        env = {**os.environ, "HUBRADAR_CACHE_DIR": str(cache), "COLUMNS": "100", "NO_COLOR": "1",
+               "SAMPLE_DIR": scratch}
         env.pop("HF_TOKEN", None)
         if all(LOCAL.match(c) and not c.startswith("hubradar import ") for c in commands):
             for day in HISTORY:
@@ -62,16 +72,10 @@ def refresh(block: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if a sample changed; write nothing")
-    args = parser.parse_args()
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     text = USAGE.read_text()
-    new = BLOCK.sub(lambda m: f"```console\n{refresh(m.group(1))}```", text)
-    if args.check:
-        changed = new != text
-        print("docs/usage.md: samples changed" if changed else "docs/usage.md: samples current")
-        return int(changed)
-    USAGE.write_text(new)
+    USAGE.write_text(BLOCK.sub(lambda m: f"```console\n{refresh(m.group(1))}```", text))
+    shutil.rmtree(SAMPLE_CACHE, ignore_errors=True)
     return 0
 
 
