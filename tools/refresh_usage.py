@@ -3,12 +3,14 @@
 A sample is a ```console block whose lines start `$ hubradar`. Those that need nothing but the
 bundled snapshot or a local cache (`--offline`, and history, export, cache and import commands) are
 rerun at 100 columns, each block in a throwaway cache dir: the history commands' in one holding the
-history the page describes (the captures of 2026-08-15 and 2026-08-21 imported), the others in an
+history the page describes (usage.md: the captures of 2026-08-15 and 2026-08-21; other pages: all
+fifteen daily captures of tests/fixtures/hub/), the others in an
 empty one (so offline listings read the bundled snapshot). Blocks that need the live Hub (crawl,
 record, a listing without `--offline`), a file the repo lacks, or that elide their output (a `...`
-line) are left as they are.
+or `…` line) are left as they are.
 
-    python tools/refresh_usage.py   # rewrite docs/usage.md, then read `git diff docs/usage.md`
+    python tools/refresh_usage.py                   # rewrite docs/usage.md, then read its git diff
+    python tools/refresh_usage.py docs/history.md   # the same for another page
 
 Ages ("103d old") and the prune's cut-off move with the clock; the rest changes only with the code.
 """
@@ -30,7 +32,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "hub"
 LOCAL = re.compile(r"^hubradar (movers|history|export|cache|import|state)\b")
 NETWORK = re.compile(r"^hubradar (crawl|record)\b")
 SAMPLE_CACHE = Path(tempfile.gettempdir()) / "hubradar-samples"  # a fixed path: samples print it
-HISTORY = ("2026-08-15", "2026-08-21")
+HISTORY = {"usage.md": ("2026-08-15", "2026-08-21")}  # the history each page describes; else all 15 days
 BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
 
 
@@ -52,10 +54,10 @@ def run(command: str, env: dict[str, str]) -> str:
     return done.stderr + done.stdout
 
 
-def refresh(block: str) -> str:
+def refresh(block: str, days: list[str]) -> str:
     """The block with each runnable `$ hubradar` line followed by its current output."""
     commands = [line[2:] for line in block.splitlines() if line.startswith("$ ")]
-    if not commands or "..." in block.splitlines() or not all(
+    if not commands or any(line.strip() in ("...", "…") for line in block.splitlines()) or not all(
             c.startswith("hubradar ") and runnable(c) for c in commands):
         return block
     with tempfile.TemporaryDirectory() as scratch:
@@ -66,15 +68,19 @@ def refresh(block: str) -> str:
                "SAMPLE_DIR": scratch}
         env.pop("HF_TOKEN", None)
         if all(LOCAL.match(c) and not c.startswith("hubradar import ") for c in commands):
-            for day in HISTORY:
+            for day in days:
                 run(f"hubradar import {FIXTURES / f'models-{day}.json'} --at {day}T19:00Z", env)
         return "".join(f"$ {command}\n{run(command, env)}" for command in commands)
 
 
 def main() -> int:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
-    text = USAGE.read_text()
-    USAGE.write_text(BLOCK.sub(lambda m: f"```console\n{refresh(m.group(1))}```", text))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", type=Path, default=[USAGE], help="Markdown files (docs/usage.md)")
+    for page in parser.parse_args().pages:
+        every_day = sorted(p.stem.removeprefix("models-") for p in FIXTURES.glob("models-*.json"))
+        days = list(HISTORY.get(page.name) or every_day)
+        text = page.read_text()
+        page.write_text(BLOCK.sub(lambda m, days=days: f"```console\n{refresh(m.group(1), days)}```", text))
     shutil.rmtree(SAMPLE_CACHE, ignore_errors=True)
     return 0
 
