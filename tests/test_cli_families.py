@@ -377,3 +377,18 @@ def test_lineage_cycle_is_broken_and_reported(run, serve) -> None:
     assert rows["loop/B-7B"]["ecosystem_downloads"] == 109 and rows["loop/B-7B"]["derived_from"] is None
     table = run("top", "--group", "family")
     assert "lineage cycles broken, links ignored: loop/B-7B -> loop/A-7B" in " ".join(table.out.split())
+
+
+def test_family_of_an_original_out_downloaded_by_its_repackage(run, serve) -> None:
+    """Issue 17, on 2026-08-16: `Comfy-Org/MiniMax-H3` (a ComfyUI repackage, 13.4M downloads) is a
+    re-upload of `MiniMaxAI/MiniMax-H3` (2.3M), the org of the series, created first; the GGUF is too."""
+    serve(hub_models("2026-08-16"))
+    result = run("family", "MiniMaxAI/MiniMax-H3", "--format", "json")
+    assert result.code == 0, result.err
+    payload = result.json()
+    reuploads = {r["id"]: r for r in payload["reuploads"]}
+    assert {"Comfy-Org/MiniMax-H3", "unsloth/MiniMax-H3-GGUF"} <= set(reuploads)
+    assert reuploads["Comfy-Org/MiniMax-H3"]["relation"] == "mirror"
+    assert payload["reuploads"][0]["id"] == "Comfy-Org/MiniMax-H3"  # a large share, never the base
+    assert payload["reuploads"][0]["share"] > 0.5
+    assert payload["rows"][0]["id"] == "MiniMaxAI/MiniMax-H3"

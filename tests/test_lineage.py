@@ -127,16 +127,118 @@ def test_card_data_alone_is_read_when_tags_are_missing() -> None:
         ("Qwen3.6-35B-A3B-NVFP4", "Qwen3.6-35B-A3B"),
         ("gemma-4-31B-it-FP8-block", "gemma-4-31B-it"),
         ("Ternary-Bonsai-27B-mlx-2bit", "Ternary-Bonsai-27B"),
+        # The formats the Hub tags as libraries, and markers seen in the captures (issue 17).
+        ("bge-small-en-v1.5-onnx-Q", "bge-small-en-v1.5"),
+        ("gemma-4-E2B-it-litert-lm", "gemma-4-E2B-it"),
+        ("gemma-3-1b-it-litert", "gemma-3-1b-it"),
+        ("Llama-3.2-1B-Instruct-q4f16_1-MLC", "Llama-3.2-1B-Instruct"),
+        ("Qwen2.5-7B-Instruct-openvino-int4", "Qwen2.5-7B-Instruct"),
+        ("Qwen3-0.6B-int8-ov", "Qwen3-0.6B"),
+        ("whisper-tiny-coreml", "whisper-tiny"),
+        ("Llama-3.2-1B-executorch", "Llama-3.2-1B"),
+        ("Qwen2.5-1.5B-rkllm", "Qwen2.5-1.5B"),
+        ("Llama-3.2-1B-Instruct-llamafile", "Llama-3.2-1B-Instruct"),
+        ("whisper-large-v3-ct2-int8", "whisper-large-v3"),
+        ("MiniMax-H3_comfy", "MiniMax-H3"),
+        ("Qwen-Image_ComfyUI", "Qwen-Image"),
+        ("MiniMax-H3_GGUFs", "MiniMax-H3"),
+        ("Minimax-H3-nvfp4-INT4-INT8-Convrot", "Minimax-H3"),
+        ("Qwen3.6-27B-int4-AutoRound", "Qwen3.6-27B"),
+        ("Qwen3.6-27B-UD-MLX-4bit", "Qwen3.6-27B"),
+        ("DeepSeek-V4-Flash-2bit-DQ", "DeepSeek-V4-Flash"),
+        ("Kimi-K2.6-mlx-DQ3_K_M-q8", "Kimi-K2.6"),
+        ("Meta-Llama-3-8B-Instruct-FP8-KV", "Meta-Llama-3-8B-Instruct"),
+        ("Qwen3-Embedding-4B-W4A16-G128", "Qwen3-Embedding-4B"),
+        ("ui-tars-1.5-7B-GPTQ-W4A16g128", "ui-tars-1.5-7B"),
+        ("Qwen3.6-27B-PrismaQuant-5.5bit-vllm", "Qwen3.6-27B-PrismaQuant"),
         # Nothing to strip: sizes, versions, words a model may end with, a name that is only a marker.
         ("parakeet-tdt-0.6b-v2", "parakeet-tdt-0.6b-v2"),
         ("Fox-Dynamic", "Fox-Dynamic"),
         ("Qwen3.6-27B-MTP", "Qwen3.6-27B-MTP"),
         ("GGUF", "GGUF"),
         ("t5-3b", "t5-3b"),
+        ("Qwen3-Q", "Qwen3-Q"),  # a weak marker alone
+        ("GritLM-7B-vllm", "GritLM-7B-vllm"),
+        ("llava-onevision-qwen2-7b-ov", "llava-onevision-qwen2-7b-ov"),
+        ("MiniMax-H3-TAE", "MiniMax-H3-TAE"),  # another model (a tiny autoencoder), not a format
     ],
 )
 def test_strip_markers(name: str, stem: str) -> None:
     assert strip_markers(name) == stem
+
+
+# --- telling the original from a popular copy (issue 17) ------------------------------------------
+
+
+def test_the_capture_puts_the_minimax_h3_family_under_its_own_org() -> None:
+    """2026-08-16: the ComfyUI repackage (13.4M downloads) out-downloads the original (2.3M); the
+    original is the org of the series and was created first, so the GGUF and the repackages join it."""
+    lineage = Lineage(_records(hub_models("2026-08-16")))
+    comfy, original = lineage.records["Comfy-Org/MiniMax-H3"], lineage.records["MiniMaxAI/MiniMax-H3"]
+    assert (comfy.downloads or 0) > 5 * (original.downloads or 0)
+    copies = {"unsloth/MiniMax-H3-GGUF", "Comfy-Org/MiniMax-H3", "Kijai/MiniMax-H3_comfy",
+              "realrebelai/MiniMax-H3_GGUFs", "Abiray/Minimax-H3-nvfp4-INT4-INT8-Convrot"}
+    listed = copies & set(lineage.records)
+    assert {"unsloth/MiniMax-H3-GGUF", "Comfy-Org/MiniMax-H3"} <= listed
+    assert {copy: lineage.family_root(copy) for copy in listed} == dict.fromkeys(listed, "MiniMaxAI/MiniMax-H3")
+    assert lineage.link("Comfy-Org/MiniMax-H3") == Link("MiniMaxAI/MiniMax-H3", "mirror", inferred=True)
+    assert lineage.link("MiniMaxAI/MiniMax-H3") is None
+    assert lineage.family_root("Kijai/MiniMax-H3-TAE") == "Kijai/MiniMax-H3-TAE"  # other weights
+
+
+def test_a_repackager_is_a_mirror_of_the_series_org_from_the_issues_facts() -> None:
+    # Issue 17: Comfy-Org/Qwen-Image-2.1 (7.8M downloads) and Qwen/Qwen-Image-2.1 (122K).
+    lineage = Lineage([rec("Comfy-Org/Qwen-Image-2.1", 7_800_000), rec("Qwen/Qwen-Image-2.1", 122_000)])
+    assert lineage.link("Comfy-Org/Qwen-Image-2.1") == Link("Qwen/Qwen-Image-2.1", "mirror", inferred=True)
+    assert lineage.link("Qwen/Qwen-Image-2.1") is None
+    # The same with a repackager that is on no list: the org of the series is the original.
+    lineage = Lineage([rec("repack/Qwen-Image-2.1", 7_800_000), rec("Qwen/Qwen-Image-2.1", 122_000),
+                       rec("quanter/Qwen-Image-2.1-GGUF", 5)])
+    assert lineage.link("repack/Qwen-Image-2.1") == Link("Qwen/Qwen-Image-2.1", "mirror", inferred=True)
+    assert lineage.family_root("quanter/Qwen-Image-2.1-GGUF") == "Qwen/Qwen-Image-2.1"
+
+
+def _dated(model_id: str, downloads: int, created: str | None = None, tags: tuple[str, ...] = ()) -> ModelRecord:
+    return ModelRecord(id=model_id, downloads=downloads, created_at=created, tags=tags)
+
+
+def test_each_sign_of_an_original_weighs_against_downloads() -> None:
+    # Declared as a base by another listed repo: the original, though the copy is more downloaded.
+    records = [_dated("popular/Model-7B", 900), _dated("lab/Model-7B", 10),
+               _dated("tuner/Model-7B-Chat", 1, tags=("base_model:finetune:lab/Model-7B",)),
+               _dated("q/Model-7B-GGUF", 1)]
+    assert Lineage(records).link("q/Model-7B-GGUF").parent == "lab/Model-7B"
+    assert Lineage(records).link("popular/Model-7B") == Link("lab/Model-7B", "mirror", inferred=True)
+    # Created first alone decides which one the GGUF follows, but makes no mirror of the other.
+    records = [_dated("popular/Model-7B", 900, "2026-07-30T00:00:00Z"),
+               _dated("lab/Model-7B", 10, "2026-07-28T00:00:00Z"), _dated("q/Model-7B-GGUF", 1)]
+    lineage = Lineage(records)
+    assert lineage.link("q/Model-7B-GGUF").parent == "lab/Model-7B"
+    assert lineage.link("popular/Model-7B") is None
+    # Without any sign, downloads decide, as before.
+    records = [_dated("popular/Model-7B", 900), _dated("lab/Model-7B", 10), _dated("q/Model-7B-GGUF", 1)]
+    assert Lineage(records).link("q/Model-7B-GGUF").parent == "popular/Model-7B"
+
+
+@pytest.mark.parametrize(
+    ("org", "name", "owns"),
+    [("Qwen", "Qwen-Image-2.1", True), ("MiniMaxAI", "MiniMax-H3", True), ("deepseek-ai", "DeepSeek-V4-Pro", True),
+     ("meta-llama", "Llama-3.1-8B", True), ("mistralai", "Mistral-7B-v0.3", True), ("Comfy-Org", "MiniMax-H3", False),
+     ("google", "gemma-4-31B-it", False), ("unsloth", "Qwen3-8B", False), ("x", "x-model", False),
+     ("Lab", "M-7B", False)],
+)
+def test_owns_series(org: str, name: str, owns: bool) -> None:
+    assert names_module.owns_series(org, name) is owns
+
+
+def test_new_markers_link_to_their_bases_in_the_capture() -> None:
+    """Issue 17: `Qdrant/bge-small-en-v1.5-onnx-Q` and `litert-community/gemma-4-E2B-it-litert-lm`
+    (public Hub ids, not in the captures) beside the 2026-08-21 capture, which lists both bases."""
+    lineage = Lineage([*_records(hub_models()), rec("Qdrant/bge-small-en-v1.5-onnx-Q"),
+                       rec("litert-community/gemma-4-E2B-it-litert-lm")])
+    assert lineage.link("Qdrant/bge-small-en-v1.5-onnx-Q") == Link("BAAI/bge-small-en-v1.5", "quantized", True)
+    assert lineage.link("litert-community/gemma-4-E2B-it-litert-lm") == Link("google/gemma-4-E2B-it", "quantized",
+                                                                              True)
 
 
 def test_same_org_wins_over_another_org() -> None:

@@ -10,20 +10,24 @@ docs/lineage.md for the rule, examples and its blind spots.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
-from itertools import compress, filterfalse, tee
+from itertools import compress, filterfalse
 from operator import itemgetter, methodcaller
 from typing import cast
 
 from hubradar.analysis.links import Link, new_link
 from hubradar.core.record import ModelRecord
 
-# Orgs that mostly republish other people's weights under the same name (converted or not):
-# a marker-free name from one of these that matches a model elsewhere is a mirror of it.
+# Orgs that mostly republish other people's weights under the same name (converted or not): a
+# marker-free name from one of these that matches a model elsewhere is a mirror of it. From the
+# captures (orgs whose repos nearly all carry markers, or repackage: `Comfy-Org`, `litert-community`)
+# and the orgs of the Hub's format libraries (OpenVINO, MLC); docs/lineage.md lists them.
 REUPLOADERS = frozenset({
     "mlx-community", "lmstudio-community", "unsloth", "bartowski", "mradermacher", "thebloke",
     "quantfactory", "onnx-community", "xenova", "ggml-org", "second-state", "maziyarpanahi",
-    "redhatai", "neuralmagic", "gaianet", "lonestriker", "turboderp",
+    "redhatai", "neuralmagic", "gaianet", "lonestriker", "turboderp", "comfy-org", "litert-community",
+    "quanttrio", "cyankiwi", "openvino", "mlc-ai",
 })  # fmt: skip
 
 _REUPLOADER_ID = re.compile("(?:" + "|".join(map(re.escape, sorted(REUPLOADERS))) + ")/[^/]+$", re.IGNORECASE)
@@ -31,12 +35,17 @@ _REUPLOADER_ID = re.compile("(?:" + "|".join(map(re.escape, sorted(REUPLOADERS))
 # Markers that say "these weights in another format or precision". Strong ones are enough on
 # their own; weak ones (words a real model name might end with) are stripped only next to a
 # strong one: `gemma-4-31B-it-qat-w4a16-ct`, `Qwen3-8B-FP8-dynamic`, but not `Fox-Dynamic`.
+# The formats are those the Hub tags as libraries (huggingface.js `model-libraries.ts`: GGUF, MLX,
+# ONNX, OpenVINO, Core ML, ExecuTorch, LiteRT / LiteRT-LM, TFLite, MLC, RKLLM, TensorRT,
+# llamafile, ComfyUI's single files, CTranslate2) and the quantizations seen in the captures.
 _STRONG = (
-    r"gguf|ggml|awq|gptq|exl[23]|mlx|dwq|onnx|openvino|coreml|nvfp4|mxfp[468]|fp[468]|fp16|bf16|f16|"
-    r"fp32|f32|int[248]|w\d+a\d+|nf4|bnb|hqq|eetq|\d+-?bits?|\d+(?:[._]\d+)?bpw|i?q\d(?:_[0-9a-z]+)*|"
-    r"i1|imat(?:rix)?"
+    r"ggufs?|ggml|awq|gptq|exl[23]|mlx|dwq|onnx|openvino|coreml|executorch|litert(?:[-_]lm)?|tflite|mlc|"
+    r"rkllm|tensorrt(?:[-_]llm)?|trt(?:[-_]?llm)?|llamafile|comfy(?:ui)?|ct2|autoround|aqlm|"
+    r"nvfp4|mxfp[468]|fp[468]|fp16|bf16|f16|fp32|f32|int[248]|w\d+a\d+(?:g\d+)?|nf4|bnb|hqq|eetq|"
+    r"\d+(?:[._]\d+)?-?bits?|\d+(?:[._]\d+)?bpw|[id]?q\d(?:_[0-9a-z]+)*|q\df\d+(?:_\d+)?|i1|imat(?:rix)?"
 )
-_WEAK = r"qat|ct|dynamic|block|static|mixed|quant(?:ized)?|mtp|unsloth|ov|h[468]"
+_WEAK = (r"qat|qad|ct|dynamic|block|static|mixed|quant(?:ized)?|mtp|unsloth|ud|ov|h[468]|q|dq|kv|"
+         r"g\d+|gs\d+|\d+g|affine|convrot|repackaged|compressed[-_]tensors|vllm")
 _SEP = r"[-_.]"
 _MARKER = rf"{_SEP}(?:{_STRONG}|{_WEAK})"
 # One marker, then any more: the same as `(?:marker)+$`, but starting with the separator lets the
@@ -48,6 +57,7 @@ _TRAILING_LOWER = re.compile(rf"{_MARKER}(?:{_MARKER})*$")
 _HAS_STRONG = re.compile(rf"{_SEP}(?:{_STRONG})(?={_SEP}|$)", re.IGNORECASE)
 _NAME = itemgetter(2)  # of `id.rpartition("/")`
 _SPLIT_ID = methodcaller("rpartition", "/")
+_PARENT = itemgetter(0)  # Link.parent
 
 
 def _trailing_markers(names: list[str]) -> list[re.Match[str] | None]:
@@ -70,6 +80,37 @@ def downloads_of(record: ModelRecord | None) -> int:
     return record.downloads if record is not None and record.downloads is not None else -1
 
 
+_SERIES_TOKEN = re.compile(r"[A-Za-z]+")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+
+
+def owns_series(org: str, name: str) -> bool:
+    """Is `org` the org of the name's series: `Qwen` for `Qwen-Image-2.1`, `MiniMaxAI` for `MiniMax-H3`,
+    `deepseek-ai` for `DeepSeek-V4`? The name's leading letters and the org's letters and digits (ASCII,
+    case aside, 3 or more each) hold one another."""
+    token = _SERIES_TOKEN.match(name)
+    if token is None:
+        return False
+    series, key = token.group().lower(), _NOT_ALNUM.sub("", org).lower()
+    return len(series) >= 3 and len(key) >= 3 and (series in key or key in series)
+
+
+def original_evidence(candidates: list[str], records: dict[str, ModelRecord], declared: set[str]) -> list[int]:
+    """How strongly each of the repos sharing one name looks like the original, 0 to 3: the
+    repo others declare as their base (`declared`: the metadata's parents), the org of the name's
+    series, the repo created first (of two or more known creation dates)."""
+    created = [record.created if (record := records.get(c)) is not None else None for c in candidates]
+    known = [moment for moment in created if moment is not None]
+    first = min(known) if known and min(known) < max(known) else None
+    return [(c in declared) + owns_series(*c.rpartition("/")[::2]) + (first is not None and moment == first)
+            for c, moment in zip(candidates, created, strict=True)]
+
+
+def _clear_original(candidate: str, declared: set[str]) -> bool:
+    """Evidence beyond the creation date alone: declared as a base, or the org of the series."""
+    return candidate in declared or owns_series(*candidate.rpartition("/")[::2])
+
+
 def name_links(unlinked: list[str], links: dict[str, Link], records: dict[str, ModelRecord]) -> dict[str, Link]:
     """Links for the `unlinked` records (no link from the metadata, which always wins), from
     their names (see `strip_markers`); `links`: the metadata's, `records`: every listed one by id."""
@@ -84,16 +125,22 @@ def name_links(unlinked: list[str], links: dict[str, Link], records: dict[str, M
         if start and has_strong(name, start):  # else `strip_markers` leaves the name as it is
             stem = name[:start]
             marked.append((model_id, name, stem, stem.lower()))
-    # A re-uploader's copy under the very same name (no markers) is a mirror of that model.
+    # A re-uploader's copy under the very same name (no markers) is a mirror of that model; so is
+    # any other org's, when another repo of that name is clearly the original (`original_evidence`).
     stripped = {model_id for model_id, *_ in marked}
-    mirrors = [(model_id, *map(str.lower, model_id.rpartition("/")[::2]))
-               for model_id in filter(_REUPLOADER_ID.match, filterfalse(stripped.__contains__, unlinked))]
+    lowered_all = list(map(str.lower, map(_NAME, map(_SPLIT_ID, records))))
+    shared_names = {name for name, n in Counter(lowered_all).items() if n > 1}
+    mirrors: list[tuple[str, str, str, bool]] = []  # id, lower-case org and name, a re-uploader's?
+    for model_id in filterfalse(stripped.__contains__, unlinked):
+        org, slash, name = model_id.rpartition("/")
+        copy = _REUPLOADER_ID.match(model_id) is not None
+        if copy or (slash and name.lower() in shared_names):
+            mirrors.append((model_id, org.lower(), name.lower(), copy))
     # Lower-case name -> the listed id, or the ids in listing order when several orgs use it;
-    # only for the names looked up (lower-casing every name is one C-level pass).
-    wanted = {stem for *_, stem in marked}.union(name for _, _, name in mirrors)
-    lowered, looked_up = tee(map(str.lower, map(_NAME, map(_SPLIT_ID, records))))  # one stream, read twice
+    # only for the names looked up.
+    wanted = {stem for *_, stem in marked}.union(name for _, _, name, _ in mirrors)
     by_name: dict[str, str | list[str]] = {}
-    for name, model_id in compress(zip(lowered, records, strict=True), map(wanted.__contains__, looked_up)):
+    for name, model_id in compress(zip(lowered_all, records, strict=True), map(wanted.__contains__, lowered_all)):
         known = by_name.get(name)
         if known is None:
             by_name[name] = model_id
@@ -101,17 +148,26 @@ def name_links(unlinked: list[str], links: dict[str, Link], records: dict[str, M
             by_name[name] = [known, model_id]
         else:
             known.append(model_id)
+    metadata_parents: list[set[str]] = []  # the parents the metadata names, read when a name is shared
+    evidence: dict[str, int] = {}  # of each repo of a shared name looked at
 
-    def rank(candidate: str) -> tuple[bool, bool, int, str]:
-        """Which model a shared name points to: an original, a root, the most downloaded."""
-        return (candidate.rpartition("/")[0].lower() in REUPLOADERS, candidate in links,
-                -downloads_of(records.get(candidate)), candidate)
+    def declared() -> set[str]:
+        if not metadata_parents:
+            metadata_parents.append(set(map(_PARENT, links.values())))
+        return metadata_parents[0]
+
+    def best_of(candidates: list[str]) -> str:
+        """Which model a shared name points to: an original (not a re-uploader's copy), a root (not
+        a derivative), the strongest `original_evidence`, the most downloaded, then the id."""
+        return min(candidates, key=lambda c: (c.rpartition("/")[0].lower() in REUPLOADERS, c in links, -evidence[c],
+                                              -downloads_of(records.get(c)), c))
 
     shared: dict[str, tuple[list[str], str]] = {}  # name -> lower-case org of each id, the best id
 
     def orgs_and_best(name: str, candidates: list[str]) -> tuple[list[str], str]:
         if name not in shared:
-            shared[name] = ([c.rpartition("/")[0].lower() for c in candidates], min(candidates, key=rank))
+            evidence.update(zip(candidates, original_evidence(candidates, records, declared()), strict=True))
+            shared[name] = ([c.rpartition("/")[0].lower() for c in candidates], best_of(candidates))
         return shared[name]
 
     def elsewhere(name: str, org: str) -> str | None:
@@ -125,7 +181,7 @@ def name_links(unlinked: list[str], links: dict[str, Link], records: dict[str, M
         if orgs[candidates.index(best)] != org:
             return best
         others = [c for c, o in zip(candidates, orgs, strict=True) if o != org]
-        return min(others, key=rank) if others else None
+        return best_of(others) if others else None
 
     def same_org_first(name: str, org: str) -> str | None:
         """The listed model `org/name` (case-insensitive), else the best one elsewhere."""
@@ -136,9 +192,15 @@ def name_links(unlinked: list[str], links: dict[str, Link], records: dict[str, M
         return candidates[orgs.index(org)] if org in orgs else best
 
     found_links: dict[str, Link] = {}
-    for model_id, org, name in mirrors:
-        if (target := elsewhere(name, org)) is not None:
-            found_links[model_id] = new_link(Link, (target, "mirror", True))
+    for model_id, org, name, copy in mirrors:
+        if (target := elsewhere(name, org)) is None:
+            continue
+        # Not a re-uploader: a mirror only of a clear original, by more than its creation date.
+        if not copy and (target.rpartition("/")[0].lower() in REUPLOADERS or target in links
+                                       or not _clear_original(target, declared())
+                                       or evidence[target] <= evidence[model_id]):
+            continue
+        found_links[model_id] = new_link(Link, (target, "mirror", True))
     unmatched: dict[str, list[str]] = {}
     for model_id, name, stem, stem_lower in marked:
         org = model_id[: len(model_id) - len(name) - 1] if len(model_id) > len(name) else ""

@@ -39,6 +39,7 @@ from hubradar.analysis.sql.patterns import (
     SAME_WEIGHT_WORDS,
     fold,
     literal,
+    series,
     stem,
     tail,
 )
@@ -50,7 +51,7 @@ CREATE OR REPLACE TEMP TABLE lin_rec AS
 SELECT id, pos, coalesce(downloads, -1) AS dl, lower(id) AS lid,
        (safetensors_total IS NOT NULL OR gguf_total IS NOT NULL) AS weights,
        CASE WHEN strpos(id, '/') > 0 THEN left(id, strpos(id, '/') - 1) ELSE '' END AS org,
-       substr(id, strpos(id, '/') + 1) AS name
+       substr(id, strpos(id, '/') + 1) AS name, TRY_CAST(created_at AS TIMESTAMPTZ) AS created
 FROM {source}
 """
 
@@ -139,20 +140,40 @@ WITH unlinked AS (
     SELECT s.* FROM lin_stem s ANTI JOIN lin_mlink l ON l.child = s.id
 ), marked AS (
     SELECT id, org, stem, lower(org) AS lorg, lower(stem) AS lstem FROM unlinked WHERE stem IS NOT NULL
+), shared AS (
+    SELECT lower(name) AS lname FROM lin_rec GROUP BY lower(name) HAVING count(*) > 1
 ), mirror AS (
-    SELECT id, lower(org) AS lorg, lower(name) AS lname FROM unlinked
-    WHERE stem IS NULL AND strpos(id, '/') > 0 AND {fold('org')} IN {REUPLOADER_ORGS}
+    -- a re-uploader's marker-free copy, or another org's under a name some other repo also has
+    SELECT id, lower(org) AS lorg, lower(name) AS lname, {fold('org')} IN {REUPLOADER_ORGS} AS copy FROM unlinked
+    WHERE stem IS NULL AND strpos(id, '/') > 0
+      AND ({fold('org')} IN {REUPLOADER_ORGS} OR lower(name) IN (SELECT lname FROM shared))
 ), wanted AS (
     SELECT lstem AS lname FROM marked UNION SELECT lname FROM mirror
-), candidate AS (
-    -- which model a shared name points to: an original, a root, the most downloaded, then the id
-    SELECT r.id, lower(r.name) AS lname, lower(r.org) AS lorg, r.pos,
-           {{'copy': lower(r.org) IN {REUPLOADER_ORGS}, 'linked': l.child IS NOT NULL, 'dl': -r.dl, 'id': r.id}} AS rank
+), evidence AS (
+    -- how much each repo of a wanted name looks like the original (`original_evidence`)
+    SELECT r.id, lower(r.name) AS lname, lower(r.org) AS lorg, r.pos, r.dl, l.child IS NOT NULL AS linked,
+           r.id IN (SELECT parent FROM lin_mlink) AS declared,
+           {series('r.org', 'r.name')} AS series,
+           coalesce(r.created = min(r.created) OVER w AND min(r.created) OVER w < max(r.created) OVER w, false)
+               AS first
     FROM lin_rec r LEFT JOIN lin_mlink l ON l.child = r.id
     WHERE lower(r.name) IN (SELECT lname FROM wanted)
+    WINDOW w AS (PARTITION BY lower(r.name))
+), candidate AS (
+    -- which model a shared name points to: an original, a root, the strongest evidence, the most
+    -- downloaded, then the id
+    SELECT id, lname, lorg, pos, declared OR series AS clear, declared::INT + series::INT + first::INT AS ev,
+           {{'copy': lorg IN {REUPLOADER_ORGS}, 'linked': linked,
+             'ev': -(declared::INT + series::INT + first::INT), 'dl': -dl, 'id': id}} AS rank
+    FROM evidence
 ), mirrored AS (
-    SELECT m.id AS child, arg_min(c.id, c.rank) AS parent, 'mirror' AS relation
+    SELECT m.id AS child, arg_min(c.id, c.rank) AS parent, 'mirror' AS relation, any_value(m.copy) AS copy
     FROM mirror m JOIN candidate c ON c.lname = m.lname AND c.lorg <> m.lorg GROUP BY m.id
+), kept AS (
+    -- not a re-uploader's copy: a mirror only of a clear original with more evidence than its own
+    SELECT d.child, d.parent, d.relation FROM mirrored d
+    JOIN candidate t ON t.id = d.parent JOIN candidate o ON o.id = d.child
+    WHERE d.copy OR (NOT t.rank.copy AND NOT t.rank.linked AND t.clear AND t.ev > o.ev)
 ), matched AS (
     SELECT k.id AS child,
            coalesce(arg_min(c.id, c.pos) FILTER (WHERE c.lorg = k.lorg), arg_min(c.id, c.rank)) AS parent,
@@ -166,7 +187,7 @@ WITH unlinked AS (
 ), strays AS (
     SELECT key, arg_min(parent, {{'dl': -dl, 'id': id}}) AS parent FROM stray GROUP BY key HAVING count(*) >= 2
 )
-SELECT child, parent, relation, true AS inferred FROM mirrored
+SELECT child, parent, relation, true AS inferred FROM kept
 UNION ALL SELECT child, parent, relation, true FROM matched
 UNION ALL SELECT s.id, g.parent, 'quantized', true FROM stray s JOIN strays g USING (key)
 """

@@ -70,3 +70,11 @@ def stem(name: str, tail: str) -> str:
     no marker, only markers, or weak markers alone."""
     return (f"CASE WHEN {tail} <> '' AND length({tail}) < length({name}) AND regexp_matches({tail}, "
             f"{literal(HAS_STRONG)}) THEN left({name}, length({name}) - length({tail})) END")
+
+
+def series(org: str, name: str) -> str:
+    """SQL: `names.owns_series`, the org of the name's series (ASCII letters and digits, case aside)."""
+    token = f"lower(regexp_extract({name}, '^[A-Za-z]+'))"
+    key = f"lower(regexp_replace({org}, '[^A-Za-z0-9]', '', 'g'))"
+    return (f"(length({token}) >= 3 AND length({key}) >= 3 "
+            f"AND (contains({key}, {token}) OR contains({token}, {key})))")

@@ -20,13 +20,14 @@ _JOIN = "\x00".join
 _NUMBERS = {"downloads": "BIGINT", "downloads_all_time": "BIGINT", "likes": "BIGINT", "trending_score": "DOUBLE",
             "safetensors_total": "BIGINT", "gguf_total": "BIGINT"}
 _LISTS = ("tags", "card_base_models")
+_TEXTS = ("card_base_relation", "created_at")  # None travels as ''; `created_at` as the Hub writes it
 
 
 def _columns(records: Sequence[ModelRecord]) -> dict[str, list]:
     columns: dict[str, list] = {"id": list(map(attrgetter("id"), records))}
     columns.update((name, list(map(attrgetter(name), records))) for name in _NUMBERS)
     columns.update((name, list(map(attrgetter(name), records))) for name in _LISTS)
-    columns["card_base_relation"] = [r or "" for r in map(attrgetter("card_base_relation"), records)]
+    columns.update((name, [v or "" for v in map(attrgetter(name), records)]) for name in _TEXTS)
     return columns
 
 
@@ -53,5 +54,5 @@ def load_records(con: Connection, records: Sequence[ModelRecord], table: str = "
              for name in _LISTS}
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT pos, id, "
                 + ", ".join(_NUMBERS) + ", " + ", ".join(f"{read} AS {name}" for name, read in lists.items())
-                + f", nullif(card_base_relation, '') AS card_base_relation FROM {table}_load ORDER BY pos")
+                + "".join(f", nullif({name}, '') AS {name}" for name in _TEXTS) + f" FROM {table}_load ORDER BY pos")
     con.execute(f"DROP TABLE {table}_load")
