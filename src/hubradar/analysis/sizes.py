@@ -2,15 +2,16 @@
 
 A model's size comes from, in order (docs/methodology.md, "Sizes"):
 
-1. `safetensors.total`, then `gguf.total` — the Hub's own count of the weights in the repo;
-2. the base model's count, through lineage (`Lineage.family_root`: a quantization or mirror
-   carries its base's weights, so it has its base's size);
+1. the base model's count, through lineage, whenever the base's count is known (`Lineage.family_root`:
+   a quantization or mirror carries its base's weights, so it has its base's size, whatever its own
+   packed count says; a base sized only by its name lends that size to a re-upload without a count);
+2. `safetensors.total`, then `gguf.total` — the Hub's own count of the weights in the repo;
 3. the size in the name (`7B`, `0.6B`, `1.5b`, `135M`, `8x7B`, `35B-A3B`, `E4B`).
 
 Packed quantized repos (MLX 4-bit, AWQ, GPTQ, NVFP4...) store several weights in one integer, so
 their metadata count is far below the model's true size (a 27B model's MLX 4-bit repo reports about
-4.7B). When the metadata count is that far below the base's count or the name's, the packed-quant
-guard trusts those instead. `None` always means unknown, never zero.
+4.7B). Without a known base, when the metadata count is that far below the name's, the packed-quant
+guard trusts the name instead. `None` always means unknown, never zero.
 """
 
 from __future__ import annotations
@@ -32,11 +33,15 @@ from hubradar.core.units import count_of
 from hubradar.core.vocabulary import SORTS
 
 # --- the packed-quant guard -----------------------------------------------------------------------
-# Metadata this many times below the base's count is packed (packing counts 1.3-2x low for NVFP4 and
-# bitsandbytes 4-bit, 2-8x for AWQ/GPTQ, ~6x for MLX 4-bit; unpacked re-uploads report the base's count).
+# A re-upload whose base's count is known takes it (packing counts 1.3-2x low for NVFP4 and
+# bitsandbytes 4-bit, 2-8x for AWQ/GPTQ, ~6x for MLX 4-bit: any gap is packing, and `Qwen2.5-7B-
+# Instruct-AWQ`'s 1.3x is one). The bases whose count is known: from their own metadata.
+COUNTED: frozenset[SizeSource | None] = frozenset({"safetensors", "gguf"})
+# A base sized only by its name is rounded: a re-upload's own count is kept unless this many times below.
 BASE_RATIO = 1.5
-# ... below the name's count, when the repo says it is packed (name, tags or library): names round by
-# at most about 25% (Mixtral-8x22B says 176B for 141B), so a 1.5x gap is packing, not rounding.
+# Without a base, metadata this many times below the name's count is packed when the repo says it is
+# packed (name, tags or library): names round by at most about 25% (Mixtral-8x22B says 176B for 141B),
+# so a 1.5x gap is packing, not rounding.
 PACKED_NAME_RATIO = 1.5
 # ... below the name's count with no sign of packing: "several times", as MXFP4 checkpoints without
 # a format in their name (gpt-oss re-uploads) show; smaller gaps are left to the metadata.
@@ -125,9 +130,12 @@ def is_add_on(record: ModelRecord, relation: str | None = None) -> bool:
     return bool(_ADD_ON_RE.search(record.name))
 
 
-def _count(record: ModelRecord, named: NameSize, base_params: int | None) -> tuple[int | None, SizeSource | None]:
-    """The precedence (metadata, base, name) with the packed-quant guard over the metadata."""
+def _count(record: ModelRecord, named: NameSize, base: SizeInfo | None) -> tuple[int | None, SizeSource | None]:
+    """The precedence (base, metadata, name) with the packed-quant guard over the metadata."""
     meta_source: SizeSource
+    base_params = base.params if base is not None else None
+    if base_params is not None and base is not None and base.source in COUNTED:
+        return base_params, "base"  # a re-upload's size is its base's count, whatever its own says
     if record.safetensors_total:  # a count of 0 is unknown, not zero
         meta, meta_source = record.safetensors_total, "safetensors"
     elif record.gguf_total:
@@ -138,7 +146,7 @@ def _count(record: ModelRecord, named: NameSize, base_params: int | None) -> tup
         return named.reference, "name"
     else:
         return None, None
-    if base_params is not None:
+    if base_params is not None:  # the base's size is only its name's: the repo's own count is exact
         return (base_params, "base") if base_params >= meta * BASE_RATIO else (meta, meta_source)
     if named.reference is not None:
         ratio = PACKED_NAME_RATIO if is_packed(record) else NAME_RATIO
@@ -148,13 +156,13 @@ def _count(record: ModelRecord, named: NameSize, base_params: int | None) -> tup
 
 
 def estimate(record: ModelRecord, base: SizeInfo | None = None, *, relation: str | None = None) -> SizeInfo:
-    """One record's size: metadata, else the base's, else the name's; the packed-quant guard on top.
+    """One record's size: the base's when known, else metadata, else the name's; the packed-quant guard on top.
 
     `base` is the size of the model whose weights this one carries (its family root), if known;
     `relation` is the record's own lineage link (an `adapter`'s name is not its size).
     """
     named = NameSize() if is_add_on(record, relation) else parse_name_size(record.name)
-    params, source = _count(record, named, base.params if base else None)
+    params, source = _count(record, named, base)
     active = named.active or (base.active_params if base else None)
     if params is not None and active is not None and active > params:
         active = None  # one of the two is wrong; the total is the better-sourced one
