@@ -77,3 +77,20 @@ def test_a_snapshot_replayed_later_is_judged_at_its_own_time(run) -> None:
     assert gguf["id"] == "unsloth/Qwen3.8-27B-GGUF" and "new" in gguf["flags"]  # created 2026-08-13: 8 days
     table = run("trending", "--offline", "--limit", "2")
     assert "16d" in table.out and "8d" in table.out
+
+
+def test_a_reupload_is_flagged_whatever_the_listing_holds(run, serve) -> None:
+    """Issue 17: with their bases outside the rows listed, a GGUF and an NVFP4 of the capture are
+    still re-uploads (a format marker); a declared quantization too; a declared adapter is not."""
+    for model_id in ("unsloth/Qwen3-Coder-30B-A3B-Instruct-GGUF", "nvidia/Qwen3.6-35B-A3B-NVFP4"):
+        assert "re-upload" in flags_for(RECORDS[model_id], FlagContext(TAKEN, family_root=model_id))
+    tagged = ModelRecord(id="x/Plain-Name", tags=("base_model:quantized:lab/Base",))
+    assert "re-upload" in flags_for(tagged, FlagContext(TAKEN, family_root=tagged.id))
+    adapter = ModelRecord(id="x/Tune-GGUF", tags=("base_model:adapter:lab/Base",))
+    assert "re-upload" not in flags_for(adapter, FlagContext(TAKEN, family_root=adapter.id))
+    assert "re-upload" not in flags_for(RECORDS["Qwen/Qwen3.8-27B"], FlagContext(TAKEN, family_root="Qwen/Qwen3.8-27B"))
+    # Through the CLI: a listing of one org, where no base is listed.
+    serve([row for row in hub_models() if row["id"].startswith(("unsloth/", "nvidia/"))])
+    rows = {row["id"]: row for row in run("top", "--limit", "100", "--format", "json").json()["rows"]}
+    assert "re-upload" in rows["unsloth/Qwen3-Coder-30B-A3B-Instruct-GGUF"]["flags"]
+    assert "re-upload" in rows["nvidia/Qwen3.6-35B-A3B-NVFP4"]["flags"]

@@ -132,8 +132,13 @@ def test_a_name_one_family_shares_is_its_base() -> None:
     other = ModelRecord("elsewhere/Coder-7B")
     records = [mirror, base]
     assert ModelIndex(records, Lineage(records)).find("coder-7b") == Found(base, "name")
-    records = [mirror, base, other]
+    # Another org's repo of that name is a model of its own when it too is someone's declared base
+    # (alone, it would be taken for a mirror of the declared one: see docs/lineage.md).
+    fan = ModelRecord("fan/Coder-7B-Chat", tags=("base_model:finetune:elsewhere/Coder-7B",))
+    records = [mirror, base, other, fan]
     assert isinstance(ModelIndex(records, Lineage(records)).find("coder-7b"), Ambiguous)
+    records = [mirror, base, other]
+    assert ModelIndex(records, Lineage(records)).find("coder-7b") == Found(base, "name")
 
 
 def test_unknown_names_match_nothing_and_get_suggestions(index: ModelIndex) -> None:

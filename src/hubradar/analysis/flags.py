@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from hubradar.analysis.lineage import carries_other_weights
 from hubradar.core.record import ModelRecord
 
 NEW_WITHIN = timedelta(days=14)
@@ -69,7 +70,9 @@ def flags_for(record: ModelRecord, context: FlagContext) -> list[str]:
         "new": created is not None and context.reference - created <= NEW_WITHIN,
         "spike": is_spike(record),
         "utility": is_utility(record),
-        "re-upload": context.family_root is not None and context.family_root != record.id,
+        # Another model's weights: by lineage, or by the repo's own name or metadata, whatever is listed.
+        "re-upload": (context.family_root is not None and context.family_root != record.id)
+        or carries_other_weights(record),
         "unknown-size": not context.params_known,
         "gguf-count": is_gguf(record),
     }

@@ -43,8 +43,8 @@ from hubradar.analysis.links import (
 from hubradar.analysis.names import REUPLOADERS, downloads_of, name_links, strip_markers
 from hubradar.core.record import ModelRecord
 
-__all__ = ["RELATIONS", "REUPLOADERS", "SAME_WEIGHTS", "Lineage", "Link", "declared_relation", "gc_paused",
-           "metadata_link", "strip_markers"]
+__all__ = ["RELATIONS", "REUPLOADERS", "SAME_WEIGHTS", "Lineage", "Link", "carries_other_weights",
+           "declared_relation", "gc_paused", "metadata_link", "strip_markers"]
 
 _ID = attrgetter("id")
 _TAGS = attrgetter("tags")
@@ -72,6 +72,15 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def carries_other_weights(record: ModelRecord) -> bool:
+    """A re-upload on its own, whatever else is listed: its metadata declares a quantization, or its
+    name ends in format markers (`strip_markers`) and its metadata declares no other relation."""
+    link = metadata_link(record)
+    if link is not None and link.relation != "unknown":
+        return link.relation == "quantized"
+    return strip_markers(record.name) != record.name
 
 
 def _states_weights(record: ModelRecord | None) -> bool:
