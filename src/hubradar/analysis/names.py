@@ -2,9 +2,11 @@
 
 Older or careless uploads (`unsloth/Qwen3.8-27B-GGUF` without a `base_model` tag) are linked by
 stripping format and quantization markers from the end of the name (`strip_markers`) and matching
-what is left to a listed model, the same org first; a re-uploader's copy under the very same name
-is a mirror. Such links are `inferred`; the metadata always wins (analysis/links.py). See
-docs/lineage.md for the rule, examples and its blind spots.
+what is left to a listed model, the same org first, else the original of that name (`original_evidence`:
+declared as a base, the org of the series, created first, before downloads); a re-uploader's copy
+under the very same name is a mirror, and so is another org's copy of a clear original. Such links
+are `inferred`; the metadata always wins (analysis/links.py). See docs/lineage.md for the rule,
+examples and its blind spots.
 """
 
 from __future__ import annotations

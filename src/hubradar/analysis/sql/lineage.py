@@ -10,9 +10,10 @@ root and ecosystem root with it on generated records):
    is no link; an `unknown` relation on a name with format markers is an inferred quantization.
 2. The name rule for the models left unlinked: the name with its trailing markers stripped is
    matched to a model of the same data (the same org first, else the best of another: an
-   original before a re-uploader's copy, a root before a derivative, then downloads), a
-   re-uploader's marker-free copy is a mirror, and one org's re-uploads of an unlisted stem are
-   grouped under it.
+   original before a re-uploader's copy, a root before a derivative, the evidence of an original
+   (declared as a base, the org of the series, created first), then downloads), a re-uploader's
+   marker-free copy is a mirror, so is another org's copy of a clear original, and one org's
+   re-uploads of an unlisted stem are grouped under it.
 3. Cycles: the models whose walk never ends are isolated by pointer jumping (a few joins however
    long the chains), each cycle among them is walked, and one link cut as `Lineage` cuts it.
 4. Roots: each model's family root (following quantized and mirror links) and ecosystem root
@@ -22,7 +23,8 @@ root and ecosystem root with it on generated records):
 inferred), `lin_broken` (the links cut) and `lin_roots` for every record: id, family, ecosystem,
 and whether the way to each rests on a link of the name rule (family_inferred, ecosystem_inferred:
 `Lineage.inferred_path`).
-`source` is a table or view with `ModelRecord`'s columns and `pos`, the listing order.
+`source` is a table or view with `ModelRecord`'s columns and `pos`, the listing order (`created_at` as
+text or a timestamp).
 """
 
 from __future__ import annotations
