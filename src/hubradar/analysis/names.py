@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from itertools import compress, filterfalse
-from operator import itemgetter, methodcaller
-from typing import cast
+from functools import lru_cache
+from itertools import compress, filterfalse, repeat
+from operator import itemgetter, lt, methodcaller, or_
+from typing import Any, cast
 
 from hubradar.analysis.links import Link, new_link
 from hubradar.core.record import ModelRecord
+from hubradar.core.time import parse_time
 
 # Orgs that mostly republish other people's weights under the same name (converted or not): a
 # marker-free name from one of these that matches a model elsewhere is a mirror of it. From the
@@ -82,10 +84,12 @@ def downloads_of(record: ModelRecord | None) -> int:
     return record.downloads if record is not None and record.downloads is not None else -1
 
 
+_HUB_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")  # `2026-07-28T10:45:18.000Z`
 _SERIES_TOKEN = re.compile(r"[A-Za-z]+")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 
 
+@lru_cache(maxsize=1 << 16)
 def owns_series(org: str, name: str) -> bool:
     """Is `org` the org of the name's series: `Qwen` for `Qwen-Image-2.1`, `MiniMaxAI` for `MiniMax-H3`,
     `deepseek-ai` for `DeepSeek-V4`? The name's leading letters and the org's letters and digits (ASCII,
@@ -101,7 +105,14 @@ def original_evidence(candidates: list[str], records: dict[str, ModelRecord], de
     """How strongly each of the repos sharing one name looks like the original, 0 to 3: the
     repo others declare as their base (`declared`: the metadata's parents), the org of the name's
     series, the repo created first (of two or more known creation dates)."""
-    created = [record.created if (record := records.get(c)) is not None else None for c in candidates]
+    stamps = [record.created_at if (record := records.get(c)) is not None else None for c in candidates]
+    created: list[Any]  # all texts of one format, or all times
+    if sum(map(bool, stamps)) < 2:  # at most one date to read: no "first"
+        created = [None] * len(stamps)
+    elif len(set(map(len, filter(None, stamps)))) == 1 and all(map(_HUB_TIME.fullmatch, filter(None, stamps))):
+        created = list(stamps)  # one UTC format throughout (the Hub's): the text orders as the time does
+    else:
+        created = [parse_time(stamp) for stamp in stamps]
     known = [moment for moment in created if moment is not None]
     first = min(known) if known and min(known) < max(known) else None
     return [(c in declared) + owns_series(*c.rpartition("/")[::2]) + (first is not None and moment == first)
@@ -131,12 +142,14 @@ def name_links(unlinked: list[str], links: dict[str, Link], records: dict[str, M
     # any other org's, when another repo of that name is clearly the original (`original_evidence`).
     stripped = {model_id for model_id, *_ in marked}
     lowered_all = list(map(str.lower, map(_NAME, map(_SPLIT_ID, records))))
-    shared_names = {name for name, n in Counter(lowered_all).items() if n > 1}
+    counts = Counter(lowered_all)  # a name held by more than one repo is shared
     mirrors: list[tuple[str, str, str, bool]] = []  # id, lower-case org and name, a re-uploader's?
-    for model_id in filterfalse(stripped.__contains__, unlinked):
+    maybe = map(or_, map(bool, map(_REUPLOADER_ID.match, unlinked)),
+                map(lt, repeat(1), map(counts.__getitem__, map(str.lower, names))))
+    for model_id in filterfalse(stripped.__contains__, compress(unlinked, maybe)):
         org, slash, name = model_id.rpartition("/")
         copy = _REUPLOADER_ID.match(model_id) is not None
-        if copy or (slash and name.lower() in shared_names):
+        if copy or (slash and counts[name.lower()] > 1):
             mirrors.append((model_id, org.lower(), name.lower(), copy))
     # Lower-case name -> the listed id, or the ids in listing order when several orgs use it;
     # only for the names looked up.
@@ -194,13 +207,28 @@ def name_links(unlinked: list[str], links: dict[str, Link], records: dict[str, M
         return candidates[orgs.index(org)] if org in orgs else best
 
     found_links: dict[str, Link] = {}
+    originals: dict[str, dict[str, str]] = {}  # name -> clear original -> its lower-case org
+
+    def clear_originals(name: str) -> dict[str, str]:
+        """The repos of a shared name that could be its original: roots, not a re-uploader's, with more
+        than a creation date for them (`_clear_original`)."""
+        if name not in originals:
+            found: dict[str, str] = {}
+            for candidate in by_name[name]:
+                org = candidate.rpartition("/")[0].lower()
+                if org not in REUPLOADERS and candidate not in links and _clear_original(candidate, declared()):
+                    found[candidate] = org
+            originals[name] = found
+        return originals[name]
+
     for model_id, org, name, copy in mirrors:
+        # Not a re-uploader: a mirror only of a clear original in another org, by more evidence (the
+        # first test spares ranking the many shared names that have none).
+        if not copy and all(other == org for other in clear_originals(name).values()):
+            continue
         if (target := elsewhere(name, org)) is None:
             continue
-        # Not a re-uploader: a mirror only of a clear original, by more than its creation date.
-        if not copy and (target.rpartition("/")[0].lower() in REUPLOADERS or target in links
-                                       or not _clear_original(target, declared())
-                                       or evidence[target] <= evidence[model_id]):
+        if not copy and (target not in clear_originals(name) or evidence[target] <= evidence[model_id]):
             continue
         found_links[model_id] = new_link(Link, (target, "mirror", True))
     unmatched: dict[str, list[str]] = {}
