@@ -400,7 +400,10 @@ _PLAIN_STRONG = re.compile(rf"{names_module._SEP}(?:{names_module._STRONG})(?={n
 # length when lower-cased (`İ`).
 _NAME_PARTS = ["GGUF", "gguf", "AWQ", "GPTQ", "Int4", "q4_k_m", "Q5_K", "iq2", "i1", "4bit", "4-bit", "4.5bpw",
                "w4a16", "qat", "ct", "Dynamic", "MLX", "fp8", "BF16", "bnb", "imatrix", "h4", "quantized",
-               "7B", "Model", "v2", "\u212a", "\u017f", "\u0131", "\u0130", "\u00f6", "\n", ""]
+               "7B", "Model", "v2", "\u212a", "\u017f", "\u0131", "\u0130", "\u00f6", "\n", "",
+               # issue 17: formats the Hub tags as libraries and markers of the captures
+               "litert", "lm", "Q", "onnx", "ComfyUI", "q4f16_1", "UD", "g128", "128g", "compressed", "tensors",
+               "AutoRound", "4.75bit", "GGUFs", "DQ3_K_M", "KV", "vllm"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -27,7 +27,8 @@ CREATED = [None, None, "2026-07-28T10:45:18.000Z", "2026-07-28T11:45:18+01:00", 
 ORGS = ["based", "lab", "Lab", "q", "unsloth", "Unsloth", "bartowski", "mlx-community", "x", "öko", ""]
 NAMES = ["M", "m", "M-7B", "M-GGUF", "m-gguf", "M-7B-AWQ", "M-7B-GGUF", "M-FP8-dynamic", "M-Dynamic", "Base",
          "Base-GGUF", "Base-Q4_K_M", "X-4bit", "X-4bit-mlx", "GGUF", "M.gguf", "M-\u212a-GGUF", "Mı-GGUF", "M_ſ",
-         "Fox-qat", "Y-w4a16-ct", "M-i1-GGUF", "Z-3.5bpw"]
+         "Fox-qat", "Y-w4a16-ct", "M-i1-GGUF", "Z-3.5bpw", "M-onnx-Q", "M-litert-lm", "M_comfy", "M-q4f16_1-MLC",
+         "M-UD-MLX-4bit", "M-Q", "Base_ComfyUI_repackaged"]
 IDS = [f"{org}/{name}" if org else name for org in ORGS for name in NAMES]
 PARENTS = [*IDS[:40], "LAB/m", "Q/M-7B", "lab/Unlisted", "a/b/c", "bad id", "lab/M\n", "ö/ö"]
 RELATIONS = ["quantized", "finetune", "adapter", "merge", "mirror", "Quantized", ""]
