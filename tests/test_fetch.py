@@ -187,6 +187,15 @@ def test_a_429_with_a_short_retry_after_is_waited_out(hub: StandInHub) -> None:
     assert len(hub.info_requests()) == 2
 
 
+def test_a_retry_after_sets_one_wait_not_the_backoff_after_it(hub: StandInHub) -> None:
+    # The Hub's "retry now" is for that retry only: a 503 after it waits the backoff again (5 s, 10 s),
+    # which this 1 s budget cannot hold, rather than retrying at once from then on.
+    hub.inject(Fault(status=503, headers={"Retry-After": "0"}), Fault(status=503))
+    with pytest.raises(HubUnreachable, match=r"answered 503 \(2 attempts\)"):
+        client(hub.url, base_wait=5, retry_budget=1, retries=3).model_info(MODEL)
+    assert len(hub.info_requests()) == 2
+
+
 @pytest.mark.parametrize("headers", [
     {"Retry-After": "3600"},
     {"Retry-After": "@DATE@"},  # an HTTP date an hour from now
