@@ -162,11 +162,11 @@ def test_a_dropped_or_cut_answer_is_retried(hub: StandInHub) -> None:
 
 
 def test_an_answer_slower_than_the_timeout_is_retried_then_given_up(hub: StandInHub) -> None:
-    hub.inject(Fault(status=200, delay=0.3))
-    assert client(hub.url, timeout=0.1).model_info(MODEL).id == MODEL
-    hub.inject(Fault(status=200, delay=0.3), Fault(status=200, delay=0.3))
-    with pytest.raises(HubUnreachable, match=r"did not answer within 0\.1s \(2 attempts\)"):
-        client(hub.url, timeout=0.1, retries=1).model_info(MODEL)
+    hub.inject(Fault(status=200, delay=0.5))
+    assert client(hub.url, timeout=0.2).model_info(MODEL).id == MODEL
+    hub.inject(Fault(status=200, delay=0.5), Fault(status=200, delay=0.5))
+    with pytest.raises(HubUnreachable, match=r"did not answer within 0\.2s \(2 attempts\)"):
+        client(hub.url, timeout=0.2, retries=1).model_info(MODEL)
 
 
 def test_a_hub_that_cannot_be_connected_to_is_tried_twice_at_most(dead_hub: str) -> None:
