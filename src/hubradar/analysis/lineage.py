@@ -140,7 +140,8 @@ class Lineage:
         """The lineage built earlier over these very records, in this order, from what it found
         (`links`, cycles already cut, and `broken`): no rule runs (store/lineage.py keeps them)."""
         self = cls.__new__(cls)
-        self.records = {record.id: record for record in records}
+        rows = list(records)
+        self.records = dict(zip(map(_ID, rows), rows, strict=True))
         self._lower = None
         self.links, self.broken = links, broken
         # What `_break_cycles` leaves for `reupload_roots`; a link to a cut model leads nowhere further.
