@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_families import generate
 
 from hubradar.analysis.lineage import Lineage
-from hubradar.app.groups import group_listing, stored_links
+from hubradar.app.groups import group_listing, lineage_rules, stored_links
 from hubradar.app.listing import get_listing
 from hubradar.app.options import FetchOptions, fetch_options
 from hubradar.core.listing import Listing
@@ -49,7 +49,7 @@ def cached(directory: Path, n: int) -> tuple[FetchOptions, Listing, float]:
     records = rank(generate(n), QUERY.sort)
     with Store.open(directory) as store:
         snapshot = store.save_snapshot(QUERY.key(), QUERY.describe(), records, depth=n + 1)
-        save_lineage(store, snapshot, QUERY.sort, stored_links(Lineage(records)))
+        save_lineage(store, snapshot, QUERY.sort, lineage_rules(), stored_links(Lineage(records)))
     options = fetch_options(cache_dir=directory, offline=True, max_age=timedelta(days=1))
     start = time.perf_counter()
     listing = get_listing(QUERY, options, depth=n)

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import quick_options
 from hubradar.analysis.lineage import Lineage
-from hubradar.app.groups import STORED_LINEAGE_MIN, Grouped, group_listing, stored_links
+from hubradar.app.groups import STORED_LINEAGE_MIN, Grouped, group_listing, lineage_rules, stored_links
 from hubradar.app.listing import get_listing, grouped
 from hubradar.app.options import FetchOptions, fetch_options
 from hubradar.core.query import ListingQuery, rank
@@ -104,7 +104,7 @@ def cached_listing(tmp_path: Path, rows: list[dict[str, Any]], sort: str) -> tup
     query = ListingQuery(sort=sort, limit=20)
     with Store.open(tmp_path) as store:
         snapshot = store.save_snapshot(query.key(), query.describe(), records, depth=len(records) + 1)
-        assert save_lineage(store, snapshot, sort, stored_links(Lineage(rank(records, sort))))
+        assert save_lineage(store, snapshot, sort, lineage_rules(), stored_links(Lineage(rank(records, sort))))
     options = fetch_options(cache_dir=tmp_path, offline=True, max_age=timedelta(days=1))
     listing = get_listing(query, options, depth=len(records))
     assert listing.source == "cache" and listing.snapshot_id == snapshot
@@ -180,9 +180,19 @@ def test_a_pruned_snapshot_takes_its_lineage_and_a_damaged_one_is_built_again(tm
     with sqlite3.connect(tmp_path / DB_NAME) as conn:  # a column cut short: the links no longer line up
         conn.execute("UPDATE snapshot_lineage SET inferred = substr(inferred, 2)")
     with Store.open(tmp_path) as store:
-        assert load_lineage(store, listing.snapshot_id, "downloads") is None
+        assert load_lineage(store, listing.snapshot_id, "downloads", lineage_rules()) is None
     assert group_listing(listing, options, by="family", depth=300).engine == "python"
     with Store.open(tmp_path) as store:
         prune(store, timedelta(0), now=now_utc() + timedelta(days=1))
     with sqlite3.connect(tmp_path / DB_NAME) as conn:
         assert conn.execute("SELECT COUNT(*) FROM snapshot_lineage").fetchone() == (0,)
+
+
+def test_a_lineage_stored_under_other_rules_is_built_again(tmp_path: Path) -> None:
+    """A hubradar whose lineage rules changed does not read the links an older one stored."""
+    options, listing = cached_listing(tmp_path, hub_rows(300, 9), "downloads")
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        conn.execute("UPDATE snapshot_lineage SET rules = 'older'")
+    assert group_listing(listing, options, by="family", depth=300).engine == "python"
+    with Store.open(tmp_path) as store:
+        assert load_lineage(store, listing.snapshot_id, "downloads", "older") is not None

@@ -16,15 +16,22 @@ matches within the models grouped, so another set of models can link differently
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
+from pathlib import Path
 
+from hubradar.analysis import lineage as lineage_module
+from hubradar.analysis import links as links_module
+from hubradar.analysis import names as names_module
 from hubradar.analysis.families import Grouping, group_models
 from hubradar.analysis.lineage import Lineage, Link, gc_paused
 from hubradar.analysis.links import new_link
 from hubradar.analysis.sizes import SizeEstimator
 from hubradar.app.options import FetchOptions
+from hubradar.core import query as query_module
+from hubradar.core import record as record_module
 from hubradar.core.listing import Listing
 from hubradar.core.query import rank
 from hubradar.core.record import ModelRecord
@@ -38,6 +45,24 @@ ENGINES = ("auto", "python", "stored")
 # building is cheap anyway (~10 ms at 1,000) and a small listing's store stays as it was.
 STORED_LINEAGE_MIN = 5000
 _PARENT, _RELATION, _INFERRED = itemgetter(0), itemgetter(1), itemgetter(2)  # of a Link
+
+
+@functools.cache
+def lineage_rules() -> str:
+    """A digest of the lineage rules' code (and of the ranking they run over): a lineage stored by a
+    hubradar whose rules differ is not read, since its links may not be the ones these rules find
+    (hubradar's version where the code cannot be read)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for module in (lineage_module, links_module, names_module, record_module, query_module):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            from importlib import metadata
+
+            digest.update(f"{module.__name__} {metadata.version('hubradar')}".encode())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -96,7 +121,7 @@ def _lineage(listing: Listing, options: FetchOptions, pool: list[ModelRecord], w
     snapshot, sort = listing.snapshot_id, listing.query.sort
     if engine != "python" and whole and snapshot is not None:
         with Cache(options.cache_dir, options.notify, busy_timeout=options.cache_wait) as cache:
-            stored = cache.read(lambda store: load_lineage(store, snapshot, sort), None)
+            stored = cache.read(lambda store: load_lineage(store, snapshot, sort, lineage_rules()), None)
         if stored is not None:
             return stored_lineage(pool, stored), "stored"
     if engine == "stored":
@@ -106,7 +131,7 @@ def _lineage(listing: Listing, options: FetchOptions, pool: list[ModelRecord], w
             and len(pool) >= STORED_LINEAGE_MIN:
         kept = stored_links(lineage)
         with Cache(options.cache_dir, options.notify, busy_timeout=options.cache_wait) as cache:
-            cache.write(lambda store: save_lineage(store, snapshot, sort, kept))
+            cache.write(lambda store: save_lineage(store, snapshot, sort, lineage_rules(), kept))
     return lineage, "python"
 
 

@@ -3,7 +3,9 @@ building them (the tag scans and the name rule are most of what `--group` costs 
 records; docs/performance.md).
 
 The lineage is the one `Lineage` (analysis/lineage.py) built over the snapshot's records ranked by
-`sort`, written by app/groups.py; the store keeps its links in their order, each column as one text
+`sort`, under the rules `rules` names (app/groups.py: a digest of the rules' code, so a hubradar
+whose rules changed builds it again rather than read links it would not find), written by
+app/groups.py; the store keeps its links in their order, each column as one text
 (NUL between the links: one value to read and one C-level split, not a row per link), and the few
 links cut from cycles as JSON. A snapshot pruned takes its lineage with it (ON DELETE CASCADE); a
 rebuilt file keeps none (a grouping builds it again).
@@ -36,26 +38,26 @@ def _joined(values: Sequence[str]) -> str | None:
     return text if text.count(_SEP) == max(len(values) - 1, 0) else None  # a NUL inside an id: not stored
 
 
-def save_lineage(store: Connection, snapshot_id: int, sort: str, links: StoredLinks) -> bool:
+def save_lineage(store: Connection, snapshot_id: int, sort: str, rules: str, links: StoredLinks) -> bool:
     """Store (or replace) the lineage of one snapshot in one transaction; False when it cannot be
     kept this way (an id holding NUL), which leaves a grouping to build it."""
     columns = [_joined(column) for column in (links.children, links.parents, links.relations)]
     if None in columns:
         return False
     flags = "".join("1" if flag else "0" for flag in links.inferred)
-    row = (snapshot_id, sort, *columns, flags, json.dumps(links.broken))
+    row = (snapshot_id, sort, rules, *columns, flags, json.dumps(links.broken))
     store.write(lambda conn: conn.execute(
-        "INSERT OR REPLACE INTO snapshot_lineage (snapshot_id, sort, children, parents, relations, inferred, "
-        "broken) VALUES (?, ?, ?, ?, ?, ?, ?)", row))
+        "INSERT OR REPLACE INTO snapshot_lineage (snapshot_id, sort, rules, children, parents, relations, "
+        "inferred, broken) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row))
     return True
 
 
-def load_lineage(store: Connection, snapshot_id: int, sort: str) -> StoredLinks | None:
-    """The stored lineage of a snapshot built in `sort` order; None when none is stored."""
+def load_lineage(store: Connection, snapshot_id: int, sort: str, rules: str) -> StoredLinks | None:
+    """The stored lineage of a snapshot built in `sort` order under `rules`; None when none is stored."""
 
     def read(conn: sqlite3.Connection) -> tuple[str, str, str, str, str] | None:
         return conn.execute("SELECT children, parents, relations, inferred, broken FROM snapshot_lineage "
-                            "WHERE snapshot_id = ? AND sort = ?", (snapshot_id, sort)).fetchone()
+                            "WHERE snapshot_id = ? AND sort = ? AND rules = ?", (snapshot_id, sort, rules)).fetchone()
 
     row = store.using(read)
     if row is None:
