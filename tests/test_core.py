@@ -62,8 +62,8 @@ def test_every_sort_asks_the_hub_for_a_sort_it_knows() -> None:
 
 def test_the_derived_sort_lists_follow_the_table() -> None:
     assert LISTING_SORTS == ("trending", "downloads", "likes", "created")
-    assert SIGNALS == ("providers", "derivatives")
-    assert TOP_SORTS == ("trending", "downloads", "likes", "all-time", "providers", "derivatives")
+    assert SIGNALS == ("providers", "derivatives", "ram")
+    assert TOP_SORTS == ("trending", "downloads", "likes", "all-time", "providers", "derivatives", "ram")
     assert HISTORY_SORTS == ("trending", "downloads", "likes")
     assert GROUP_SORTS == ("trending", "downloads", "likes", "all-time")
     assert sorts(signal=True, history=True) == ()

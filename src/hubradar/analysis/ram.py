@@ -30,7 +30,9 @@ from hubradar.core.record import ModelRecord
 
 WINDOW_DAYS = 30  # the Hub's `downloads` window
 RANK = 10  # the class's 10th-ranked model is the yardstick
-MIN_PEERS = 2 * RANK  # ... among at least this many models of the class at least as old (else unknown)
+# ... among at least this many models of the class at least as old, else unknown: with fewer the 10th is
+# near the bottom of a thin class (on the captures, 10 peers gave RAMs up to 22,770; 15 give at most 18).
+MIN_PEERS = 15
 AGE_SLACK_DAYS = 1.0  # a stored point this close to day t counts as seen at t
 
 # Size classes, contiguous (inclusive lower bound, exclusive upper bound, in parameters). The ATOM

@@ -11,6 +11,7 @@ and its org's oldest known model. Nothing is read when no row is young (the warm
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import NamedTuple
@@ -53,21 +54,31 @@ def curves(rows: list[tuple[str, datetime, datetime, int]]) -> dict[str, AgeCurv
     return {model_id: AgeCurve(p) for model_id, p in points.items()}
 
 
-def listing_ram(listing: Listing, records: list[ModelRecord], options: FetchOptions) -> dict[str, Ram]:
-    """The RAM of each of `records` (rows of `listing`) that has one; notices say how it was found."""
-    peers = _peers(listing, options)
-    sizes = SizeEstimator(peers)
+def ram_table(peers: list[ModelRecord], reference: datetime, options: FetchOptions,
+              sizes: SizeEstimator | None = None) -> RamTable:
+    """The RAM yardsticks of `peers` at `reference`, with the exact counts by age history holds for them."""
+    sizes = sizes or SizeEstimator(peers)
     params = {r.id: sizes(r).params for r in peers}
     ids = [r.id for r in peers]
     with Cache(options.cache_dir, options.notify, busy_timeout=options.cache_wait) as cache:
         none: list[tuple[str, datetime, datetime, int]] = []
         stored = cache.read(lambda store: exact_counts(store, ids), none)
-    table = RamTable(peers, params, listing.fetched_at, curves(stored))
-    values = rams(records, table)
-    approx = sum(1 for v in values.values() if v.basis == "snapshot")
+    return RamTable(peers, params, reference, curves(stored))
+
+
+def say_basis(values: Iterable[Ram], options: FetchOptions) -> None:
+    """One notice when some RAMs are approximations from one snapshot."""
+    values = list(values)
+    approx = sum(1 for v in values if v.basis == "snapshot")
     if approx:
         options.notify(f"ram: {count_of(approx, 'model')} of {len(values):,} approximated from one snapshot "
                        "(history does not hold the ages needed; see docs/methodology.md)")
+
+
+def listing_ram(listing: Listing, records: list[ModelRecord], options: FetchOptions) -> dict[str, Ram]:
+    """The RAM of each of `records` (rows of `listing`) that has one; notices say how it was found."""
+    values = rams(records, ram_table(_peers(listing, options), listing.fetched_at, options))
+    say_basis(values.values(), options)
     return values
 
 
