@@ -62,7 +62,7 @@ TOP_ORGS = frozenset(o.lower() for o in (
     "HuggingFaceTB", "answerdotai", "HauhauCS", "cyankiwi", "Xenova", "moonshotai", "ProsusAI", "dphn",
     "datasocietyco", "Falconsai", "docling-project", "prism-ml",
 ))  # fmt: skip
-_DIGITS = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:[._]\d+)*")  # 3, 3.8, 1_6: a version or a size
 
 
 def months_of_age(record: ModelRecord, reference: datetime) -> float | None:
@@ -141,7 +141,7 @@ def near(a: str, b: str) -> bool:
     """One or two edits apart (one for short names), not equal, and not only a different number."""
     if a == b or min(len(a), len(b)) < LOOKALIKE_MIN_LENGTH:
         return False
-    if _DIGITS.sub("", a) == _DIGITS.sub("", b):  # Qwen3-8B and Qwen3-4B: a size or version, not a typo
+    if _NUMBER.sub("#", a) == _NUMBER.sub("#", b):  # Qwen3-8B and Qwen3.8-14B: a size or version, not a typo
         return False
     most = 2 if min(len(a), len(b)) >= LOOKALIKE_TWO_EDITS_FROM else 1
     return edits(a, b, most) <= most
@@ -154,13 +154,20 @@ class TopNames(NamedTuple):
     models: dict[str, frozenset[str]]  # name -> the orgs publishing it among the top models
 
 
-def top_names(pool: Iterable[ModelRecord]) -> TopNames:
-    """The pool's top orgs by summed downloads (with `TOP_ORGS`), and its most downloaded and trending models."""
+def top_names(pool: Iterable[ModelRecord], reference: datetime) -> TopNames:
+    """The pool's top orgs by summed downloads (with `TOP_ORGS`), and its most downloaded and trending models.
+
+    An org whose every model in the pool is young is no top org: a typosquat's own org is not made one by
+    the downloads it draws (a short listing of trending models is mostly young repos).
+    """
     records = list(pool)
     by_org: Counter[str] = Counter()
+    established: set[str] = set()
     for r in records:
         by_org[r.org.lower()] += r.downloads or 0
-    orgs = TOP_ORGS | {o for o, n in by_org.most_common(TOP_ORG_COUNT) if n > 0}
+        if r.created is not None and not is_young(r, reference, LOOKALIKE_YOUNG):
+            established.add(r.org.lower())
+    orgs = TOP_ORGS | {o for o, n in by_org.most_common(TOP_ORG_COUNT) if n > 0 and o in established}
     top = sorted(records, key=lambda r: -(r.downloads or 0))[:TOP_MODEL_COUNT]
     top += sorted(records, key=lambda r: -(r.trending_score or 0))[:TOP_TRENDING_COUNT]
     models: dict[str, set[str]] = {}
@@ -179,7 +186,7 @@ def lookalike_of(record: ModelRecord, top: TopNames, reference: datetime) -> str
     for other in sorted(top.orgs):
         if near(org, other):
             return other
-    if name in top.models:  # the same name under another org: a re-upload, read its family row
+    if top.models.get(name, frozenset()) - {org}:  # the name of another org's top model: a re-upload
         return None
     for other in sorted(top.models):
         if org not in top.models[other] and near(name, other):

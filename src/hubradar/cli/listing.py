@@ -29,9 +29,7 @@ Examples:
 
   hubradar trending --task text-generation --group family --derivatives --format json
 
-  hubradar trending --size small --served --derivatives
-
-  hubradar trending --ram
+  hubradar trending --size small --served --derivatives --ram
 """
 
 TOP_HELP = """The most relied-on models, by downloads over the last 30 days (or --sort).
@@ -42,9 +40,7 @@ Examples:
 
   hubradar top --task text-generation --min-params 7B --max-params 70B --group family
 
-  hubradar top --sort derivatives --depth 200 --task text-generation
-
-  hubradar top --sort ram --task text-generation
+  hubradar top --sort ram --depth 200 --task text-generation
 """
 
 

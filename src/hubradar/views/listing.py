@@ -143,7 +143,7 @@ def add_flags(listing: Listing, rows: list[dict[str, Any]], history: FlagHistory
     whole pool, and (for `jump`) the rows' earlier sightings in `history`."""
     pool = listing.pool or listing.records
     lineage = Lineage(pool)
-    top = top_names(pool)
+    top = top_names(pool, listing.fetched_at)
     seen, since = (history.seen, history.org_since) if history is not None else ({}, {})
     by_id = {r.id: r for r in listing.records}
     for row in rows:
