@@ -83,7 +83,7 @@ def test_a_sort_the_hub_cannot_serve_ranks_by_a_record_field() -> None:
 def test_groups_and_adoption_kinds() -> None:
     assert tuple(GROUPS) == ("family", "author", "series")
     assert HISTORY_GROUPS == ("family",)
-    assert ADOPTION_KINDS == ("downloads", "derivatives", "providers")
+    assert ADOPTION_KINDS == ("downloads", "derivatives", "providers", "ram")
     assert [name for name, spec in ADOPTION.items() if spec.looked_up] == ["derivatives"]
 
 

@@ -139,12 +139,11 @@ def edits(a: str, b: str, most: int) -> int:
 
 def near(a: str, b: str) -> bool:
     """One or two edits apart (one for short names), not equal, and not only a different number."""
-    if a == b or min(len(a), len(b)) < LOOKALIKE_MIN_LENGTH:
+    shorter = min(len(a), len(b))
+    most = 2 if shorter >= LOOKALIKE_TWO_EDITS_FROM else 1
+    if a == b or shorter < LOOKALIKE_MIN_LENGTH or abs(len(a) - len(b)) > most or edits(a, b, most) > most:
         return False
-    if _NUMBER.sub("#", a) == _NUMBER.sub("#", b):  # Qwen3-8B and Qwen3.8-14B: a size or version, not a typo
-        return False
-    most = 2 if min(len(a), len(b)) >= LOOKALIKE_TWO_EDITS_FROM else 1
-    return edits(a, b, most) <= most
+    return _NUMBER.sub("#", a) != _NUMBER.sub("#", b)  # Qwen3-8B, Qwen3.8-14B: a size or version, not a typo
 
 
 class TopNames(NamedTuple):

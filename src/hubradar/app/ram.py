@@ -14,11 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from hubradar.analysis.bots import JUMP_MIN_GAP, YOUNG_REPO, Seen, is_young
-from hubradar.analysis.ram import AgeCurve, Ram, RamTable, rams
-from hubradar.analysis.sizes import SizeEstimator
+from hubradar.analysis.bots import JUMP_MIN_GAP, YOUNG_ORG, YOUNG_REPO, Seen, is_young
 from hubradar.app.listing import get_listing
 from hubradar.app.options import FetchOptions
 from hubradar.core.listing import Listing
@@ -27,7 +25,10 @@ from hubradar.core.record import ModelRecord
 from hubradar.core.units import count_of
 from hubradar.store.cache import Cache
 from hubradar.store.db import Store
-from hubradar.store.signals import exact_counts, last_seen, oldest_created
+
+if TYPE_CHECKING:  # the RAM's modules load only when a RAM is asked for (`trending` stays light)
+    from hubradar.analysis.ram import AgeCurve, Ram, RamTable
+    from hubradar.analysis.sizes import SizeEstimator
 
 RAM_PEERS = 1000  # the downloads listing the yardsticks are read from: one Hub page
 
@@ -48,6 +49,8 @@ def _peers(listing: Listing, options: FetchOptions) -> list[ModelRecord]:
 
 def curves(rows: list[tuple[str, datetime, datetime, int]]) -> dict[str, AgeCurve]:
     """Each model's exact counts by age (days at the snapshot) from `exact_counts` rows."""
+    from hubradar.analysis.ram import AgeCurve
+
     points: dict[str, list[tuple[float, float]]] = {}
     for model_id, created, at, count in rows:
         points.setdefault(model_id, []).append((max(1.0, (at - created).total_seconds() / 86400), float(count)))
@@ -57,6 +60,10 @@ def curves(rows: list[tuple[str, datetime, datetime, int]]) -> dict[str, AgeCurv
 def ram_table(peers: list[ModelRecord], reference: datetime, options: FetchOptions,
               sizes: SizeEstimator | None = None) -> RamTable:
     """The RAM yardsticks of `peers` at `reference`, with the exact counts by age history holds for them."""
+    from hubradar.analysis.ram import RamTable
+    from hubradar.analysis.sizes import SizeEstimator
+    from hubradar.store.signals import exact_counts
+
     sizes = sizes or SizeEstimator(peers)
     params = {r.id: sizes(r).params for r in peers}
     ids = [r.id for r in peers]
@@ -77,6 +84,8 @@ def say_basis(values: Iterable[Ram], options: FetchOptions) -> None:
 
 def listing_ram(listing: Listing, records: list[ModelRecord], options: FetchOptions) -> dict[str, Ram]:
     """The RAM of each of `records` (rows of `listing`) that has one; notices say how it was found."""
+    from hubradar.analysis.ram import rams
+
     values = rams(records, ram_table(_peers(listing, options), listing.fetched_at, options))
     say_basis(values.values(), options)
     return values
@@ -91,13 +100,17 @@ class FlagHistory(NamedTuple):
 
 def flag_history(records: list[ModelRecord], pool: list[ModelRecord], moment: datetime,
                  options: FetchOptions) -> FlagHistory:
-    """The sighting of each young repo at least `JUMP_MIN_GAP` before `moment`, and its org's oldest
-    model (stored or in `pool`); empty when no record is young."""
-    young = [r for r in records if is_young(r, moment, YOUNG_REPO)]
+    """The sighting of each young repo of a possibly young org at least `JUMP_MIN_GAP` before `moment`,
+    and its org's oldest model (stored or in `pool`); empty (nothing read) when there is none."""
+    # An org with a model in the listing older than YOUNG_ORG is no young org: its rows need no read.
+    established = {r.org for r in [*pool, *records] if r.created is not None and not is_young(r, moment, YOUNG_ORG)}
+    young = [r for r in records if is_young(r, moment, YOUNG_REPO) and r.org not in established]
     if not young:
         return FlagHistory({}, {})
     ids = [r.id for r in young]
     orgs = {r.org for r in young}
+
+    from hubradar.store.signals import last_seen, oldest_created
 
     def read(store: Store) -> FlagHistory:
         seen = {k: Seen(*v) for k, v in last_seen(store, ids, moment - JUMP_MIN_GAP).items()}

@@ -6,14 +6,17 @@ The numbers themselves are `analysis.signals`; the lookups `app.lookups.with_der
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from hubradar.analysis.ram import Ram, rank_by_ram
 from hubradar.analysis.signals import adoption_value, rank_by
 from hubradar.app.options import FetchOptions
 from hubradar.core.errors import param
 from hubradar.core.listing import Listing
 from hubradar.core.query import SignalRequest
 from hubradar.core.units import count_of
+
+if TYPE_CHECKING:
+    from hubradar.analysis.ram import Ram
 
 
 def served_unknown(listing: Listing) -> int:
@@ -42,6 +45,7 @@ def apply_signals(listing: Listing, request: SignalRequest, options: FetchOption
     if request.sort == "derivatives":
         records = with_derivatives(records, options, online=online)
     if request.sort == "ram" or request.ram:
+        from hubradar.analysis.ram import rank_by_ram
         from hubradar.app.ram import listing_ram  # peers, sizes and history: only when asked
 
         ram = listing_ram(listing, records, options)

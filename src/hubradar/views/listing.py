@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from hubradar.analysis.bots import top_names
 from hubradar.analysis.flags import FlagContext, flags_for, legend_line
 from hubradar.analysis.lineage import Lineage
-from hubradar.analysis.ram import Ram
 from hubradar.analysis.signals import provider_count
 from hubradar.analysis.sizes import SizedListing, SizedRow, size_listing, sized_listing, unknown_footnote
 from hubradar.core.listing import Listing
@@ -20,6 +19,7 @@ from hubradar.core.vocabulary import SORTS
 from hubradar.views.view import Column, View
 
 if TYPE_CHECKING:
+    from hubradar.analysis.ram import Ram
     from hubradar.app.ram import FlagHistory
 
 LISTING_COLUMNS = [
