@@ -103,7 +103,8 @@ def top(
     if depth is not None and signal is None and group is None:
         raise UsageError("--depth applies only with --group or --sort providers|derivatives|ram")
     if signal is not None and depth is not None and depth > SIGNAL_DEPTH_MAX:
-        raise UsageError(f"--depth with --sort {signal}: at most {SIGNAL_DEPTH_MAX:,} (one lookup per model)")
+        why = "one Hub page of peers" if signal == "ram" else "one lookup per model"
+        raise UsageError(f"--depth with --sort {signal}: at most {SIGNAL_DEPTH_MAX:,} ({why})")
     rank_depth = max(depth or SIGNAL_DEPTH, limit)
     query = listing.query("downloads" if signal else spec.name, rank_depth if signal else limit)
     show(query, fmt=fmt, notify=notify, fetch=fetch, title=spec.title.format(depth=rank_depth),
