@@ -7,7 +7,7 @@ place an empty answer for an unknown task becomes a typo with suggestions. `rank
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,9 @@ from hubradar.store.cache import Cache
 from hubradar.store.db import Store
 
 if TYPE_CHECKING:
+    from hubradar.analysis.ram import Ram
     from hubradar.app.groups import Grouped
+    from hubradar.app.ram import FlagHistory
 
 ALL_TIME_DEPTH = 1000  # the Hub cannot sort by all-time downloads: re-rank this many by 30-day downloads
 GROUP_DEPTH = 1000  # groups are computed from this many models of the listing
@@ -153,21 +155,28 @@ class Ranked:
     listing: Listing  # `records` are the rows shown, ranked, sized and looked up as asked
     signals: SignalRequest
     sized: SizedListing | None = None  # with a size filter: what the filter looked through
+    ram: dict[str, Ram] = field(default_factory=dict)  # relative adoption of the rows, when asked for
+    history: FlagHistory | None = None  # what the `jump` flag compares the rows with
 
 
 def ranked(query: ListingQuery, options: FetchOptions, *, signals: SignalRequest | None = None,
            sizes: SizeFilter | None = None) -> Ranked:
     """The listing, size-filtered (looking deeper than the rows shown), ranked by a signal if asked."""
+    from hubradar.app.ram import RAM_PEERS, flag_history
     from hubradar.app.signals import apply_signals
 
-    listing = _checked(query, options, filter_depth(query.limit) if sizes else 0)
+    signals = signals or SignalRequest(limit=query.limit)
+    depth = filter_depth(query.limit) if sizes else 0
+    if signals.sort == "ram" or (signals.ram and query.sort in ("downloads", "all-time")):
+        depth = max(depth, RAM_PEERS)  # the peers RAM is measured against: the same listing, deeper
+    listing = _checked(query, options, depth)
     sized = None
     if sizes is not None:  # the first --limit (or --depth) models of the size asked for, in the Hub's order
         sized = sized_listing(listing, sizes)
         options.notify(scan_notice(sized, query.sort))
         listing = replace(listing, records=[row.record for row in sized.rows])
-    signals = signals or SignalRequest(limit=query.limit)
-    return Ranked(apply_signals(listing, signals, options), signals, sized)
+    shown, ram = apply_signals(listing, signals, options)
+    return Ranked(shown, signals, sized, ram, flag_history(shown.records, shown.pool, shown.fetched_at, options))
 
 
 def grouped(query: ListingQuery, options: FetchOptions, *, by: str, depth: int = GROUP_DEPTH,

@@ -24,7 +24,7 @@ ID_MIN = 30  # the characters an id keeps before other columns are squeezed (Col
 ID_FLOOR = 12  # when nothing more can be dropped, ids shrink to this rather than squeeze the numbers
 WRAP_MIN = 16  # wrapping text keeps at least this many characters before columns are dropped
 GAP = 3  # padding, divider, padding: what stands between two columns
-_NUMERIC = ("count", "params", "age", "score", "int", "pct", "ratio", "interval", "delta")
+_NUMERIC = ("count", "params", "age", "score", "int", "pct", "ratio", "interval", "delta", "multiple")
 
 
 class Fit(NamedTuple):
