@@ -84,7 +84,7 @@ def basis_counts(bases: Sequence[Basis | None]) -> dict[str, int]:
     return counts
 
 
-def describe_bases(counts: dict[str, int]) -> str:
+def describe_bases(counts: dict[str, int], noun: str = "row") -> str:
     """`exact (...) for 18 of 20 rows, the change in 30-day downloads for 2`: what a footer says."""
     total = sum(counts.values())
     words = {EXACT: "exact (all-time downloads differenced)", WINDOW: "the change in 30-day downloads",
@@ -92,5 +92,5 @@ def describe_bases(counts: dict[str, int]) -> str:
     parts = [f"{words[key]} for {n:,}" for key, n in counts.items() if n]
     if not parts:
         return "no rows"
-    parts[0] += f" of {count_of(total, 'row')}"
+    parts[0] += f" of {count_of(total, noun)}"
     return ", ".join(parts)

@@ -11,11 +11,11 @@ those pairs in DuckDB and brings back only the top few and the totals, never 2M 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from hubradar.analysis.between import EXACT, WINDOW
+from hubradar.analysis.between import EXACT, WINDOW, Basis, basis_counts
 from hubradar.analysis.sql.lineage import Connection
 from hubradar.core.time import to_iso
 
@@ -79,8 +79,45 @@ PAIR_COLUMNS = ("id", "task", "rank", "previous_rank", "downloads", "likes", "tr
                 "downloads_between", "downloads_basis", "likes_gained", "trending_change")
 
 
+@dataclass(frozen=True)
+class HubMoverRow:
+    """One model between two whole-Hub snapshots. Ranks are by 30-day downloads in each snapshot;
+    `rank_change` is places gained; `downloads`, `likes`, `trending_score` are the newer snapshot's."""
+
+    id: str
+    status: str  # "new" (not in the older snapshot) or "moved"
+    rank: int
+    previous_rank: int | None
+    rank_change: int | None
+    downloads_between: int | None
+    downloads_basis: Basis | None
+    likes_gained: int | None
+    trending_change: float | None
+    downloads: int | None
+    likes: int | None
+    trending_score: float | None
+    task: str | None
+
+    @classmethod
+    def of(cls, pair: dict[str, Any]) -> HubMoverRow:
+        rank, previous = pair["rank"], pair["previous_rank"]
+        return cls(id=pair["id"], status="new" if pair["is_new"] else "moved", rank=rank, previous_rank=previous,
+                   rank_change=None if previous is None else previous - rank,
+                   downloads_between=pair["downloads_between"], downloads_basis=pair["downloads_basis"],
+                   likes_gained=pair["likes_gained"], trending_change=pair["trending_change"],
+                   downloads=pair["downloads"], likes=pair["likes"], trending_score=pair["trending_score"],
+                   task=pair["task"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def row_bases(rows: list[HubMoverRow]) -> dict[str, int]:
+    return basis_counts([r.downloads_basis for r in rows])
+
+
 def movers(con: Connection, older: str, newer: str, older_at: datetime, *, sort: str = "downloads",
-           limit: int = 20, where: str = "") -> tuple[list[dict[str, Any]], Totals]:
+           limit: int = 20, where: str = "") -> tuple[list[HubMoverRow], Totals]:
     """The `limit` models that gained most (`sort`: downloads, likes or trending) and the totals.
 
     The pairs are made once into a temporary table, then ranked and counted there.
@@ -105,4 +142,4 @@ def movers(con: Connection, older: str, newer: str, older_at: datetime, *, sort:
     models, new, exact, window, unknown, total = row
     totals = Totals(int(models), int(new), int(gone[0]), int(exact), int(window), int(unknown),
                     None if total is None else int(total))
-    return [dict(zip(PAIR_COLUMNS, r, strict=True)) for r in top], totals
+    return [HubMoverRow.of(dict(zip(PAIR_COLUMNS, r, strict=True))) for r in top], totals
