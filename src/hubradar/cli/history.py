@@ -76,11 +76,9 @@ Examples:
 
   hubradar movers
 
-  hubradar movers --task text-generation --since 2026-08-14
-
   hubradar movers --group family --since 30d --format json
 
-  hubradar movers --whole-hub --task text-generation --limit 10
+  hubradar movers --whole-hub --since 2026-11-01 --task text-generation
 """
 
 
