@@ -210,7 +210,7 @@ def test_whole_hub_movers_table_says_how_each_row_was_counted(run, tmp_path: Pat
     assert "Most downloaded between the snapshots — the whole Hub" in result.out
     assert "2026-11-29 00:00 → 2026-11-30 00:00 UTC (1d apart)" in result.out
     assert "downloads + is exact (all-time downloads differenced) for" in result.out
-    assert "of 40 rows" in result.out and "across the Hub exact" in result.out
+    assert "of 40 rows" in result.out and "over every model compared exact" in " ".join(result.out.split())
 
 
 def test_whole_hub_movers_need_two_snapshots(run, tmp_path: Path) -> None:
@@ -296,3 +296,22 @@ def test_history_movers_and_report_count_exact_downloads_where_both_snapshots_ha
     markup = out.read_text(encoding="utf-8")
     movers = markup[markup.index('id="movers"'):]
     assert f"downloads ± is exact (all-time downloads differenced) for {exact} of 30 rows" in movers
+
+
+def test_a_family_is_exact_only_when_every_member_has_its_counter() -> None:
+    from hubradar.analysis.movers import compare
+
+    def listing(gguf_all_time: int | None, base_all_time: int) -> list[ModelRecord]:
+        return [ModelRecord(id="q/base", downloads=900, downloads_all_time=base_all_time),
+                ModelRecord(id="u/base-GGUF", downloads=500, downloads_all_time=gguf_all_time),
+                ModelRecord(id="x/other", downloads=100, downloads_all_time=7)]
+
+    def root(model_id: str) -> str:
+        return "q/base" if "base" in model_id else model_id
+
+    _, rows = compare(listing(1_000, 10_000), listing(1_300, 10_500), root=root)
+    family = next(r for r in rows if r.id == "q/base")
+    assert (family.downloads_change, family.downloads_basis) == (800, "exact")
+    _, rows = compare(listing(None, 10_000), listing(1_300, 10_500), root=root)
+    family = next(r for r in rows if r.id == "q/base")
+    assert (family.downloads_change, family.downloads_basis) == (0, "30-day window")  # 1,400 then and now

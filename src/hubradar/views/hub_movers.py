@@ -66,7 +66,8 @@ def hub_movers_summary(result: HubMovers) -> list[str]:
         f"{when(older)} → {when(newer)} UTC ({describe_gap(older, newer)}): whole-Hub snapshots, "
         f"{count_of(t.models, 'model')}{scope} in the newer, {t.new:,} new, {t.gone:,} gone; "
         "ranks are by 30-day downloads in each snapshot",
-        f"downloads + is {describe_bases(result.basis_counts())}; across the Hub {describe_bases(hub, 'model')}{total}",
+        f"downloads + is {describe_bases(result.basis_counts())}; over every model compared "
+        f"{describe_bases(hub, 'model')}{total}",
     ]
 
 
