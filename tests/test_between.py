@@ -121,8 +121,10 @@ def _plain(old: list[dict], new: list[dict], older_at: datetime, task: str | Non
     new = [m for m in new if task is None or m["pipeline_tag"] == task]
 
     def ranks(models: list[dict]) -> dict[str, int]:
-        order = sorted(models, key=lambda m: (m["downloads"] is None, -(m["downloads"] or 0), m["id"]))
-        return {m["id"]: i for i, m in enumerate(order, start=1)}
+        """1 + the models with more 30-day downloads (ties share a rank; unknown after every known)."""
+        known = [m["downloads"] for m in models if m["downloads"] is not None]
+        return {m["id"]: 1 + (len(known) if m["downloads"] is None else sum(d > m["downloads"] for d in known))
+                for m in models}
 
     before, was, now = {m["id"]: m for m in old}, ranks(old), ranks(new)
     rows = []

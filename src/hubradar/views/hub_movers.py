@@ -65,7 +65,7 @@ def hub_movers_summary(result: HubMovers) -> list[str]:
     return [
         f"{when(older)} → {when(newer)} UTC ({describe_gap(older, newer)}): whole-Hub snapshots, "
         f"{count_of(t.models, 'model')}{scope} in the newer, {t.new:,} new, {t.gone:,} gone; "
-        "ranks are by 30-day downloads in each snapshot",
+        "ranks are by 30-day downloads in each snapshot (ties share one)",
         f"downloads + is {describe_bases(result.basis_counts())}; over every model compared "
         f"{describe_bases(hub, 'model')}{total}",
     ]

@@ -37,16 +37,15 @@ def _literal(moment: datetime) -> str:
     return f"TIMESTAMPTZ '{to_iso(moment)}'"
 
 
-def pairs_sql(older: str, newer: str, older_at: datetime, where: str = "") -> str:
+def pairs_sql(older: str, newer: str, older_at: datetime, where: str = "", *, full: bool = False) -> str:
     """Every model of `newer` with its row of `older` (a table, view or subquery each), as one SELECT.
 
-    Columns: id, task, rank and previous_rank (by 30-day downloads in each snapshot, unknown last,
-    ties by id), downloads, likes, trending_score (in `newer`), is_new (not in `older`),
-    downloads_between, downloads_basis, likes_gained, trending_change. `where` filters both
-    snapshots (`task = 'x'`) before ranking.
+    Columns: id, task, downloads, previous_downloads (in `older`), likes, trending_score (in `newer`),
+    is_new (not in `older`),
+    is_gone (in `older` only: only with `full`, which pairs the models of both), downloads_between,
+    downloads_basis, likes_gained, trending_change. `where` filters both snapshots (`task = 'x'`).
     """
     filtered = f" WHERE {where}" if where else ""
-    rank = "row_number() OVER (ORDER BY downloads DESC NULLS LAST, id)"
     fields = "id, task, downloads, downloads_all_time, likes, trending_score"
     # An absent model created after the older snapshot had no downloads then: 0, not unknown.
     zero = f"a.id IS NULL AND b.created_at > {_literal(older_at)}"
@@ -54,12 +53,29 @@ def pairs_sql(older: str, newer: str, older_at: datetime, where: str = "") -> st
     old_window = f"(CASE WHEN {zero} THEN 0 ELSE a.downloads END)"
     downloads, basis = between_sql(old_all, "b.downloads_all_time", old_window, "b.downloads")
     return f"""
-        WITH a AS (SELECT {fields}, {rank} AS rank FROM {older}{filtered}),
-             b AS (SELECT {fields}, created_at, {rank} AS rank FROM {newer}{filtered})
-        SELECT b.id, b.task, b.rank, a.rank AS previous_rank, b.downloads, b.likes, b.trending_score,
-               a.id IS NULL AS is_new, {downloads} AS downloads_between, {basis} AS downloads_basis,
+        WITH a AS (SELECT {fields} FROM {older}{filtered}),
+             b AS (SELECT {fields}, created_at FROM {newer}{filtered})
+        SELECT coalesce(b.id, a.id) AS id, b.task, b.downloads, a.downloads AS previous_downloads, b.likes,
+               b.trending_score,
+               a.id IS NULL AS is_new, b.id IS NULL AS is_gone,
+               CASE WHEN b.id IS NOT NULL THEN {downloads} END AS downloads_between,
+               CASE WHEN b.id IS NOT NULL THEN {basis} END AS downloads_basis,
                b.likes - a.likes AS likes_gained, b.trending_score - a.trending_score AS trending_change
-        FROM b LEFT JOIN a ON a.id = b.id"""
+        FROM b {"FULL" if full else "LEFT"} JOIN a ON a.id = b.id"""
+
+
+def ranks(con: Connection, snapshot: str, downloads: list[int | None], where: str = "") -> list[int]:
+    """The rank in `snapshot` of each 30-day figure of `downloads`: 1 + the models with more (ties
+    share a rank; unknown ranks after every known figure).
+
+    Only for the few rows returned, and without sorting the snapshot: one pass over its downloads
+    column counts, for each figure, the models above it.
+    """
+    filtered = f" WHERE {where}" if where else ""
+    counts = ["count(downloads)" if d is None else "count(*) FILTER (WHERE downloads > ?)" for d in downloads]
+    params = [d for d in downloads if d is not None]
+    row = con.execute(f"SELECT {', '.join(counts)} FROM {snapshot}{filtered}", params).fetchone()
+    return [1 + int(above) for above in row]
 
 
 @dataclass(frozen=True)
@@ -75,14 +91,15 @@ class Totals:
     exact_downloads: int | None  # the sum of the exact figures
 
 
-PAIR_COLUMNS = ("id", "task", "rank", "previous_rank", "downloads", "likes", "trending_score", "is_new",
+PAIR_COLUMNS = ("id", "task", "downloads", "previous_downloads", "likes", "trending_score", "is_new",
                 "downloads_between", "downloads_basis", "likes_gained", "trending_change")
 
 
 @dataclass(frozen=True)
 class HubMoverRow:
-    """One model between two whole-Hub snapshots. Ranks are by 30-day downloads in each snapshot;
-    `rank_change` is places gained; `downloads`, `likes`, `trending_score` are the newer snapshot's."""
+    """One model between two whole-Hub snapshots. A rank is 1 + the models with more 30-day downloads
+    in that snapshot (ties share it); `rank_change` is places gained; `downloads`, `likes` and
+    `trending_score` are the newer snapshot's."""
 
     id: str
     status: str  # "new" (not in the older snapshot) or "moved"
@@ -120,26 +137,26 @@ def movers(con: Connection, older: str, newer: str, older_at: datetime, *, sort:
            limit: int = 20, where: str = "") -> tuple[list[HubMoverRow], Totals]:
     """The `limit` models that gained most (`sort`: downloads, likes or trending) and the totals.
 
-    The pairs are made once into a temporary table, then ranked and counted there.
+    Streaming passes, none sorting a snapshot: the top `limit` pairs (DuckDB's top-N), the totals
+    over every model of both (one aggregate over a full join), the ranks of the rows kept.
     """
     key = RANK_BY[sort]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE hub_pairs AS {pairs_sql(older, newer, older_at, where)}")
-    try:
-        top = con.execute(f"SELECT {', '.join(PAIR_COLUMNS)} FROM hub_pairs WHERE {key} IS NOT NULL "
-                          f"ORDER BY {key} DESC, id LIMIT {int(limit)}").fetchall()
-        row = con.execute(f"""
-            SELECT count(*), count(*) FILTER (WHERE is_new),
-                   count(*) FILTER (WHERE downloads_basis = '{EXACT}'),
-                   count(*) FILTER (WHERE downloads_basis = '{WINDOW}'),
-                   count(*) FILTER (WHERE downloads_basis IS NULL),
-                   sum(downloads_between) FILTER (WHERE downloads_basis = '{EXACT}')
-            FROM hub_pairs""").fetchone()
-        filtered = f" WHERE {where}" if where else ""
-        gone = con.execute(f"SELECT count(*) FROM (SELECT id FROM {older}{filtered}) a "
-                           "WHERE NOT EXISTS (SELECT 1 FROM hub_pairs p WHERE p.id = a.id)").fetchone()
-    finally:
-        con.execute("DROP TABLE IF EXISTS hub_pairs")
-    models, new, exact, window, unknown, total = row
-    totals = Totals(int(models), int(new), int(gone[0]), int(exact), int(window), int(unknown),
+    top = con.execute(f"SELECT {', '.join(PAIR_COLUMNS)} FROM ({pairs_sql(older, newer, older_at, where)}) "
+                      f"WHERE {key} IS NOT NULL ORDER BY {key} DESC, id LIMIT {int(limit)}").fetchall()
+    row = con.execute(f"""
+        SELECT count(*) FILTER (WHERE NOT is_gone), count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE is_gone),
+               count(*) FILTER (WHERE downloads_basis = '{EXACT}'),
+               count(*) FILTER (WHERE downloads_basis = '{WINDOW}'),
+               count(*) FILTER (WHERE downloads_basis IS NULL AND NOT is_gone),
+               sum(downloads_between) FILTER (WHERE downloads_basis = '{EXACT}')
+        FROM ({pairs_sql(older, newer, older_at, where, full=True)})""").fetchone()
+    pairs = [dict(zip(PAIR_COLUMNS, r, strict=True)) for r in top]
+    now = ranks(con, newer, [p["downloads"] for p in pairs], where) if pairs else []
+    olds = [p for p in pairs if not p["is_new"]]
+    was = dict(zip([p["id"] for p in olds], ranks(con, older, [p["previous_downloads"] for p in olds], where)
+                   if olds else [], strict=True))
+    models, new, gone, exact, window, unknown, total = row
+    totals = Totals(int(models), int(new), int(gone), int(exact), int(window), int(unknown),
                     None if total is None else int(total))
-    return [HubMoverRow.of(dict(zip(PAIR_COLUMNS, r, strict=True))) for r in top], totals
+    return [HubMoverRow.of(p | {"rank": rank, "previous_rank": was.get(p["id"])})
+            for p, rank in zip(pairs, now, strict=True)], totals
