@@ -1,9 +1,10 @@
 """Benchmark: `movers --whole-hub` between two generated 2,000,000-model snapshots, in one run.
 
-The older snapshot is benchmarks/hub_shape.py's generated Hub; the newer is made from it in SQL a
-day later: 2% of the models gone, 1% new (created after the older snapshot), every all-time
-counter grown by a day of its 30-day figure times 0.2 to 1.8 (unknown for 3%), the 30-day
-figure moved by up to ±1,000 (unknown for 2%). Both are written
+The older snapshot is generated in SQL with benchmarks/hub_shape.py's Pareto-tailed downloads (the
+rest of a record, lineage and tags, plays no part in movers, so it is kept minimal: seconds to
+make); the newer is made from it a day later: 2% of the models gone, 1% new (created after the
+older snapshot), every all-time counter grown by a day of its 30-day figure times 0.2 to 1.8
+(unknown for 3%), the 30-day figure moved by up to ±1,000 (unknown for 2%). Both are written
 through `store.parquet.write_snapshot`, as an import writes them. Then, side by side:
 
 - the floor: one DuckDB query joining the two files on id and returning the top N by the
@@ -31,13 +32,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from hub_shape import write_snapshot as generate  # noqa: E402
-
-from hubradar.app.hub_movers import hub_movers  # noqa: E402
-from hubradar.store import parquet  # noqa: E402
+from hubradar.app.hub_movers import hub_movers
+from hubradar.store import parquet
 
 OLDER_AT = datetime(2026, 11, 30, 3, 30, tzinfo=UTC)
 NEWER_AT = OLDER_AT + timedelta(days=1)
@@ -67,14 +63,29 @@ ORDER BY gained DESC, b.id LIMIT {limit}
 """
 
 
+FIRST_DAY = """
+SELECT 'org' || o || '/Model' || i || ['-7B', '-8B-GGUF', '-1B-Instruct', '-32B-AWQ', ''][1 + k % 5] AS id,
+       'org' || o AS author, ['text-generation', 'feature-extraction', 'text-classification', NULL][1 + k % 4] AS task,
+       'transformers' AS library,
+       CAST(floor(pow(1 - u, -1 / 1.1) * 40) - 40 AS BIGINT) AS downloads,
+       CAST(floor(pow(1 - u, -1 / 1.1) * 400) - 400 + k % 100 AS BIGINT) AS downloads_all_time,
+       CAST(floor(pow(1 - u, -1 / 1.3)) - 1 AS BIGINT) AS likes, 0.0 AS trending_score,
+       TIMESTAMPTZ '2021-06-01 00:00:00+00' + to_seconds(k % 157680000) AS created_at,
+       TIMESTAMPTZ '2026-08-01 00:00:00+00' AS last_modified, ['transformers', 'safetensors'] AS tags,
+       NULL AS safetensors_total, NULL AS gguf_total, CAST([] AS VARCHAR[]) AS card_base_models,
+       NULL AS card_base_relation, 'false' AS gated
+FROM (SELECT i, CAST(hash(i, 1) % {orgs} AS BIGINT) AS o, CAST(hash(i, 2) >> 2 AS BIGINT) AS k,
+             CAST(hash(i, 6) % 1000000 AS BIGINT) / 1000000.0 AS u FROM range({n}) t(i))
+"""
+
+
 def build(cache: Path, models: int) -> None:
-    con = parquet.connect(memory_limit=None)  # generating is the benchmark's own set-up: DuckDB's default limit
+    """Two snapshots, as an import writes them: the Hub's shape of downloads (Pareto-tailed), a day apart."""
+    con = parquet.connect()
     con.execute(f"SET temp_directory = {parquet.sql_path(cache / 'duckdb-tmp')}")
-    with tempfile.TemporaryDirectory() as scratch:
-        raw = Path(scratch) / "hub.parquet"
-        generate(con, raw, models)
-        older = parquet.write_snapshot(con, f"SELECT * FROM read_parquet({parquet.sql_path(raw)})", taken_at=OLDER_AT,
-                                       source="import", origin="bench", cache_dir=cache)
+    con.execute("SET preserve_insertion_order = false")
+    older = parquet.write_snapshot(con, FIRST_DAY.format(n=models, orgs=max(10, models // 40)), taken_at=OLDER_AT,
+                                   source="import", origin="bench", cache_dir=cache)
     made = (OLDER_AT + timedelta(hours=6)).isoformat()
     parquet.write_snapshot(con, NEXT_DAY.format(older=parquet.sql_path(older.path), made=made, fresh=models // 100),
                            taken_at=NEWER_AT, source="import", origin="bench", cache_dir=cache)
