@@ -63,6 +63,11 @@ def test_the_sql_twin_counts_every_generated_pair_as_the_python_does(pairs: list
            con.execute(f"SELECT id, downloads_between, downloads_basis FROM ({pairs_sql('a', 'b', OLDER_AT)})")
            .fetchall()}
     assert got == expected
+    # The totals' full join counts the same figures, and the models only the older snapshot holds.
+    full = con.execute(f"SELECT id, is_gone, downloads_between, downloads_basis "
+                       f"FROM ({pairs_sql('a', 'b', OLDER_AT, full=True)})").fetchall()
+    assert {i: (d, b) for i, gone, d, b in full if not gone} == expected
+    assert {i for i, gone, *_ in full if gone} == {r[0] for r in old_rows} - set(expected)
 
 
 def test_the_rule_exact_then_window_then_unknown() -> None:
