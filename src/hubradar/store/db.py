@@ -305,10 +305,11 @@ class Store(Connection):
     @guarded
     def series(
         self, query_key: str, model_ids: Sequence[str], since: datetime | None = None
-    ) -> list[tuple[int, str, int, int | None, int | None, float | None]]:
+    ) -> list[tuple[int, str, int, int | None, int | None, float | None, int | None]]:
         """Every stored row of these models in the query's snapshots, for `history`.
 
-        (snapshot id, model id, rank, downloads, likes, trending score), oldest snapshot first.
+        (snapshot id, model id, rank, downloads, likes, trending score, all-time downloads), oldest
+        snapshot first.
         CROSS JOIN fixes the join order (SQLite's rule): model index -> the model's rows ->
         their snapshots, so it costs the model's rows. Left to itself, without statistics, the
         planner walks every row of every snapshot of the query instead (2 s over a year of
@@ -316,7 +317,8 @@ class Store(Connection):
         """
         marks = ",".join("?" * len(model_ids))
         sql = (
-            "SELECT s.id, m.model_id, r.rank, r.downloads, r.likes, r.trending_score FROM models m "
+            "SELECT s.id, m.model_id, r.rank, r.downloads, r.likes, r.trending_score, r.downloads_all_time "
+            "FROM models m "
             "CROSS JOIN snapshot_rows r ON r.model_ref = m.ref CROSS JOIN snapshots s ON s.id = r.snapshot_id "
             f"WHERE m.model_id IN ({marks}) AND s.query_key = ?"
         )
