@@ -97,7 +97,8 @@ def movers_cmd(
     notify = Notifier(quiet)
     if whole_hub:
         return _hub_movers(task, since, group, sort, limit, fmt, cache_dir)
-    moment = parse_since(since or "7d")
+    since = since or "7d"
+    moment = parse_since(since)
     query = ListingQuery(sort=sort.value, task=task)
     with reader(cache_dir, notify) as store:
         result = movers(store, query, moment, group.value if group else None)
