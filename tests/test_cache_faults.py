@@ -22,6 +22,7 @@ from hubradar.app.options import fetch_options
 from hubradar.core.query import ListingQuery
 from hubradar.core.record import ModelRecord
 from hubradar.store.db import Store
+from hubradar.store.schema import MIGRATIONS
 from hubserver import StandInHub
 
 DB = "hubradar.sqlite"
@@ -269,7 +270,7 @@ def test_hubradar_processes_fetching_and_writing_at_once_corrupt_nothing(tmp_pat
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("SELECT version FROM migrations").fetchall() == [(1,)]
+        assert conn.execute("SELECT version FROM migrations").fetchall() == [(v,) for v, _, _ in MIGRATIONS]
     finally:
         conn.close()
     stored = _snapshots(cache / DB)

@@ -62,8 +62,8 @@ def test_every_sort_asks_the_hub_for_a_sort_it_knows() -> None:
 
 def test_the_derived_sort_lists_follow_the_table() -> None:
     assert LISTING_SORTS == ("trending", "downloads", "likes", "created")
-    assert SIGNALS == ("providers", "derivatives")
-    assert TOP_SORTS == ("trending", "downloads", "likes", "all-time", "providers", "derivatives")
+    assert SIGNALS == ("providers", "derivatives", "ram")
+    assert TOP_SORTS == ("trending", "downloads", "likes", "all-time", "providers", "derivatives", "ram")
     assert HISTORY_SORTS == ("trending", "downloads", "likes")
     assert GROUP_SORTS == ("trending", "downloads", "likes", "all-time")
     assert sorts(signal=True, history=True) == ()
@@ -83,7 +83,7 @@ def test_a_sort_the_hub_cannot_serve_ranks_by_a_record_field() -> None:
 def test_groups_and_adoption_kinds() -> None:
     assert tuple(GROUPS) == ("family", "author", "series")
     assert HISTORY_GROUPS == ("family",)
-    assert ADOPTION_KINDS == ("downloads", "derivatives", "providers")
+    assert ADOPTION_KINDS == ("downloads", "derivatives", "providers", "ram")
     assert [name for name, spec in ADOPTION.items() if spec.looked_up] == ["derivatives"]
 
 

@@ -42,3 +42,12 @@ def test_a_wrapping_header_and_wrapping_text_make_room_before_columns_go() -> No
     assert fit.id_width + fit.wrapped["note"] + 3 <= 60 and fit.wrapped["note"] >= 16
     wide = fit_columns(_view(Column("id", "model", "id"), text), 200)
     assert (wide.id_width, wide.wrapped["note"]) == (len(ID), len(ROWS[0]["note"]))  # room: one line each
+
+
+def test_columns_stand_closer_only_when_nothing_more_can_go_and_ids_would_lose_their_30() -> None:
+    kept = [Column("a", "family downloads", "count"), Column("b", "other downloads", "count")]  # priority 0: stay
+    roomy = fit_columns(_view(Column("id", "model", "id"), *kept), 80)
+    assert roomy.gap == 3 and roomy.id_width == min(len(ID), 80 - 16 - 15 - 2 * 3)
+    tight = fit_columns(_view(Column("id", "model", "id"), *kept), 16 + 15 + 30 + 2 * 3 - 1)  # one short at gap 3
+    assert tight.gap == 2 and tight.id_width >= 30  # at gap 3 it would have had 29
+    assert [c.key for c in tight.columns] == ["id", "a", "b"]

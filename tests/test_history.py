@@ -84,7 +84,9 @@ def test_movers_between_two_imported_days_matches_the_captures(run) -> None:
         "previous_rank": old_rank["Qwen/Qwen3.8-27B"],
         "rank_change": old_rank["Qwen/Qwen3.8-27B"] - new_rank["Qwen/Qwen3.8-27B"],
         "likes_gained": after["likes"] - before["likes"],
+        # The captures have no downloadsAllTime: the change in the 30-day window, and it says so.
         "downloads_change": after["downloads"] - before["downloads"],
+        "downloads_basis": "30-day window",
         "trending_change": after["trendingScore"] - before["trendingScore"],
         "downloads": after["downloads"],
         "likes": after["likes"],
@@ -190,17 +192,31 @@ def test_history_of_a_launch_follows_the_captures(run) -> None:
     payload = result.json()
     assert payload["id"] == "Qwen/Qwen3.8-27B"
     assert [r["fetched_at"] for r in payload["rows"]] == [f"{d}T19:00:00Z" for d in days]
+    previous: dict | None = None
     for day, row in zip(days, payload["rows"], strict=True):
         listing = ranked(day)
         found = [(i, m) for i, m in enumerate(listing, start=1) if m["id"] == "Qwen/Qwen3.8-27B"]
         if not found:  # not yet released on 08-07: unknown, not zero
             assert row == {"fetched_at": f"{day}T19:00:00Z", "rank": None, "downloads": None, "likes": None,
-                           "trending_score": None}
+                           "trending_score": None, "downloads_all_time": None, "downloads_since_previous": None,
+                           "downloads_basis": None}
             continue
         [(position, model)] = found
         assert row["rank"] == position
         assert (row["downloads"], row["likes"], row["trending_score"]) == (
             model["downloads"], model["likes"], model.get("trendingScore", 0.0))
+        # No downloadsAllTime in these captures: since the previous snapshot is the 30-day window's change.
+        assert row["downloads_all_time"] is None
+        if previous is None:
+            assert (row["downloads_since_previous"], row["downloads_basis"]) == (None, None)
+        else:
+            assert row["downloads_since_previous"] == model["downloads"] - previous["downloads"]
+            assert row["downloads_basis"] == "30-day window"
+        previous = model
+    first = next(m for m in hub_models(days[1]) if m["id"] == "Qwen/Qwen3.8-27B")
+    last = next(m for m in hub_models(days[-1]) if m["id"] == "Qwen/Qwen3.8-27B")
+    assert (payload["downloads_between"], payload["downloads_basis"]) == (
+        last["downloads"] - first["downloads"], "30-day window")
 
 
 def test_history_table_has_sparklines_and_the_plot_draws_a_chart(run) -> None:

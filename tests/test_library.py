@@ -63,3 +63,24 @@ def test_groups_and_family(hub: StandInHub) -> None:
     tree = hubradar.family("Qwen/Qwen3.8-27B")
     assert tree.root.id == "Qwen/Qwen3.8-27B"
     assert any(n.id == "unsloth/Qwen3.8-27B-GGUF" for n in tree.reuploads)
+
+
+def test_gaps_is_the_cli_answer_as_data(run) -> None:
+    scores = "tests/fixtures/scores/team-coding-2026.csv"
+    report = hubradar.gaps(scores, offline=True)
+    cli = run("gaps", "--scores", scores, "--offline", "--format", "json").json()
+    assert [(g.id, g.label) for g in report.rows] == [(r["id"], r["label"]) for r in cli["rows"]]
+    assert any("acme-ai/internal-coder-v2" in n for n in report.notices) and len(report.unmatched) == 3
+    with pytest.raises(ValueError, match="unknown adoption kind"):
+        hubradar.gaps(scores, adoption="stars", offline=True)
+
+
+def test_movers_reads_the_stored_history_and_says_when_there_is_none(run) -> None:
+    with pytest.raises(hubradar.HubradarError, match="no snapshot"):
+        hubradar.movers()
+    for day in ("2026-08-15", "2026-08-21"):
+        assert run("import", f"tests/fixtures/hub/models-{day}.json", "--at", f"{day}T19:00Z").code == 0
+    result = hubradar.movers(since="2026-08-15")
+    cli = run("movers", "--since", "2026-08-15", "--format", "json").json()
+    assert result.older.fetched_at.isoformat().startswith("2026-08-15")
+    assert {r.id for r in result.rows} == {r["id"] for r in cli["rows"]} and len(result.rows) > 500

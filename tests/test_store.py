@@ -69,6 +69,22 @@ def test_opening_again_runs_no_migration_twice(tmp_path: Path) -> None:
     assert plain(tmp_path / DB_NAME, "SELECT COUNT(*) FROM migrations") == [(len(MIGRATIONS),)]
 
 
+def test_a_file_of_an_older_schema_is_migrated(tmp_path: Path) -> None:
+    """A cache written before `snapshot lineage` (schema 1) gains the table, then stores and loads as before."""
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    version, name, sql = MIGRATIONS[0]
+    conn.executescript(sql + "; CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                       f"applied_at TEXT NOT NULL); INSERT INTO migrations VALUES ({version}, '{name}', 'then'); "
+                       f"PRAGMA user_version = {version};")
+    conn.close()
+    with Store.open(tmp_path) as store:
+        save(store, TOP, records(3), DAY)
+    with Store.open(tmp_path) as store:
+        assert [r.id for r in store.load(store.snapshots()[0]).records] == [r.id for r in records(3)]
+    assert plain(tmp_path / DB_NAME, "SELECT version FROM migrations ORDER BY version") == [(1,), (2,)]
+    assert plain(tmp_path / DB_NAME, "SELECT COUNT(*) FROM snapshot_lineage") == [(0,)]
+
+
 @pytest.mark.parametrize("mark", ["migration", "user_version"])
 def test_a_newer_schema_is_refused_before_anything_is_written(tmp_path: Path, mark: str) -> None:
     with Store.open(tmp_path) as store:
@@ -81,7 +97,7 @@ def test_a_newer_schema_is_refused_before_anything_is_written(tmp_path: Path, ma
     conn.commit()
     conn.close()
     before = digest(tmp_path)
-    with pytest.raises(StoreError, match=r"newer hubradar \(schema 99, this one knows 1\)"):
+    with pytest.raises(StoreError, match=rf"newer hubradar \(schema 99, this one knows {SCHEMA_VERSION}\)"):
         Store.open(tmp_path)
     with pytest.raises(StoreError):  # the way commands open it refuses too: a rebuild would lose data
         open_or_recover(tmp_path, lambda message: None)

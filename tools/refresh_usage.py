@@ -51,7 +51,8 @@ def run(command: str, env: dict[str, str]) -> str:
     repo's tests/ folder, the one the samples read from."""
     done = subprocess.run(["bash", "-c", command], cwd=env["SAMPLE_DIR"], env=env, capture_output=True,
                           text=True, check=False)
-    return done.stderr + done.stdout
+    shown = done.stderr + done.stdout
+    return shown if shown.endswith("\n") or not shown else shown + "\n"  # `| head -c 300` ends mid-line
 
 
 def refresh(block: str, days: list[str]) -> str:

@@ -197,8 +197,9 @@ class Grouping:
         """The first `n` groups in rank order."""
         order = self._ranked_keys(n)
         keys = order[len(self._built):n]
-        for key, (records, eco, derivatives, base, likes, trending, all_time) in zip(
-                keys, self._rest(keys) if keys else (), strict=True):
+        with gc_paused():  # the first read builds the forest of families (see `gc_paused`)
+            rest = self._rest(keys) if keys else []
+        for key, (records, eco, derivatives, base, likes, trending, all_time) in zip(keys, rest, strict=True):
             d = self._downloads[key]
             self._built.append(Group(
                 key, records, d, eco, derivatives, base, likes, trending, all_time,

@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from hubradar.analysis.bots import Seen, TopNames, is_jump, is_pulled, lookalike_of
 from hubradar.analysis.lineage import carries_other_weights
 from hubradar.core.record import ModelRecord
+from hubradar.core.sizes import SizeBand
 
 NEW_WITHIN = timedelta(days=14)
 # A spike: at least half of all the likes a model ever got arrived in the trending window, while
@@ -34,6 +36,9 @@ LEGEND: dict[str, str] = {
     "re-upload": "a quantization or mirror of another model: read its family row",
     "unknown-size": "no parameter count could be found",
     "gguf-count": "GGUF repo: the Hub counts every file request, not comparable with safetensors repos",
+    "pulled": "downloads with almost no likes for its size and age: pipelines and bots pull, people like",
+    "jump": "a young repo of a young org whose downloads or trending jumped since the last snapshot",
+    "lookalike": "its org or name is one or two edits from a top org or model, but not it: a possible typosquat",
 }
 ORDER = tuple(LEGEND)
 
@@ -44,6 +49,13 @@ class FlagContext(NamedTuple):
     reference: datetime
     family_root: str | None = None
     params_known: bool = True
+    # The bot flags (analysis.bots): the size band; the previous snapshot's numbers and the org's
+    # oldest known creation (from history, for `jump`); the top names a lookalike imitates. Unknown:
+    # not flagged.
+    band: SizeBand | None = None
+    seen: Seen | None = None
+    org_since: datetime | None = None
+    top: TopNames | None = None
 
 
 def is_gguf(record: ModelRecord) -> bool:
@@ -75,6 +87,9 @@ def flags_for(record: ModelRecord, context: FlagContext) -> list[str]:
         or carries_other_weights(record),
         "unknown-size": not context.params_known,
         "gguf-count": is_gguf(record),
+        "pulled": not is_utility(record) and is_pulled(record, context.band, context.reference),
+        "jump": is_jump(record, context.reference, context.seen, context.org_since),
+        "lookalike": context.top is not None and lookalike_of(record, context.top, context.reference) is not None,
     }
     return [name for name in ORDER if found[name]]
 

@@ -104,7 +104,7 @@ class GapRow:
     named: str  # the Hub model the row names
     match: str  # exact | renamed | org--name | name | reupload
     downloads: int | None
-    adoption: int | None  # the value the adoption percentile is taken over (downloads by default)
+    adoption: float | None  # the value the adoption percentile is taken over (downloads by default; RAM a ratio)
     own_downloads: int | None
     family_size: int
     likes: int | None

@@ -142,6 +142,25 @@ class Lineage:
         if names:
             links.update(name_links(unlinked, links, self.records))
         self.broken: list[tuple[str, Link]] = self._break_cycles()
+        self._walks()
+
+    @classmethod
+    def stored(cls, records: Iterable[ModelRecord], links: dict[str, Link], broken: list[tuple[str, Link]]) -> Lineage:
+        """The lineage built earlier over these very records, in this order, from what it found
+        (`links`, cycles already cut, and `broken`): no rule runs (store/lineage.py keeps them)."""
+        self = cls.__new__(cls)
+        rows = list(records)
+        self.records = dict(zip(map(_ID, rows), rows, strict=True))
+        self._lower = None
+        self.links, self.broken = links, broken
+        # What `_break_cycles` leaves for `reupload_roots`; a link to a cut model leads nowhere further.
+        parents = list(map(_PARENT, links.values()))
+        self._chained = dict(compress(zip(links, parents, strict=True), map(links.__contains__, parents)))
+        self._walks()
+        return self
+
+    def _walks(self) -> None:
+        """The memos of the walks, empty until read."""
         self._family: dict[str, str] = {}
         self._ecosystem: dict[str, str] = {}
         self._roots: dict[str, str] | None = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from hubradar.analysis.between import UNKNOWN, Basis, all_known_sum, basis_counts, downloads_between, records_between
 from hubradar.analysis.series import known_sum
 from hubradar.core.query import ListingQuery
 from hubradar.core.record import ModelRecord
@@ -23,7 +24,9 @@ class MoverRow:
     is places gained (positive = up). None where a side is not known.
 
     `downloads`, `likes` and `trending_score` are its numbers in the snapshot where it is in the
-    compared ranks: the newer one, or the older one for a row that dropped out.
+    compared ranks: the newer one, or the older one for a row that dropped out. `downloads_change`
+    is the downloads between the two snapshots (analysis.between), `downloads_basis` says how they
+    were counted: "exact" (all-time downloads differenced) or "30-day window".
     """
 
     id: str
@@ -38,6 +41,7 @@ class MoverRow:
     downloads: int | None = None
     likes: int | None = None
     trending_score: float | None = None
+    downloads_basis: Basis | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -48,6 +52,7 @@ class MoverRow:
             "rank_change": self.rank_change,
             "likes_gained": self.likes_gained,
             "downloads_change": self.downloads_change,
+            "downloads_basis": self.downloads_basis,
             "trending_change": self.trending_change,
             "downloads": self.downloads,
             "likes": self.likes,
@@ -77,6 +82,10 @@ class Movers:
         outside = self.depth + 1
         return (row.previous_rank or outside) - (row.rank or outside)
 
+    def basis_counts(self) -> dict[str, int]:
+        """How many rows' downloads change is exact, from the 30-day window, or unknown."""
+        return basis_counts([r.downloads_basis for r in self.rows])
+
     def by_change(self) -> list[tuple[str, list[MoverRow]]]:
         """The rows by kind of change, biggest first: rising, new, falling, dropped (what a person reads)."""
         return [
@@ -94,6 +103,8 @@ class _Entry:
     likes: int | None
     trending: float | None
     members: tuple[str, ...] = ()
+    all_time: int | None = None
+    record: ModelRecord | None = None  # a model's own record (None for a family)
 
 
 def _metric(entry: _Entry, sort: str) -> float:
@@ -104,7 +115,8 @@ def _entries(records: Sequence[ModelRecord], sort: str, root: Callable[[str], st
     """Rank by id, or (with `root`) families ranked by their members' summed number."""
     if root is None:
         return {
-            r.id: _Entry(i, r.downloads, r.likes, r.trending_score) for i, r in enumerate(records, start=1)
+            r.id: _Entry(i, r.downloads, r.likes, r.trending_score, all_time=r.downloads_all_time, record=r)
+            for i, r in enumerate(records, start=1)
         }
     groups: dict[str, list[tuple[int, ModelRecord]]] = {}
     for i, record in enumerate(records, start=1):
@@ -116,6 +128,7 @@ def _entries(records: Sequence[ModelRecord], sort: str, root: Callable[[str], st
             likes=known_sum([r.likes for _, r in members]),
             trending=known_sum([r.trending_score for _, r in members]),
             members=tuple(r.id for _, r in members),
+            all_time=all_known_sum([r.downloads_all_time for _, r in members]),
         )
         for key, members in groups.items()
     }
@@ -127,17 +140,30 @@ def _change(new: float | None, old: float | None) -> Any:
     return None if new is None or old is None else new - old
 
 
+def _between(a: _Entry | None, b: _Entry | None, older_at: datetime | None) -> tuple[int | None, Basis | None]:
+    """Downloads between the snapshots: a model by its records, a family by its members' sums."""
+    if b is not None and b.record is not None:
+        found = records_between(a.record if a else None, b.record, older_at)
+    elif a is not None and b is not None:
+        found = downloads_between(a.all_time, b.all_time, a.downloads, b.downloads)
+    else:
+        found = UNKNOWN
+    return found.downloads, found.basis
+
+
 def compare(
     older: Sequence[ModelRecord],
     newer: Sequence[ModelRecord],
     sort: str = "downloads",
     root: Callable[[str], str] | None = None,
+    older_at: datetime | None = None,
 ) -> tuple[int, list[MoverRow]]:
     """Diff two ranked lists over the ranks both cover; returns (ranks compared, rows by rank gained).
 
     A model is in a list when it ranks within the shallower list's depth; when the deeper list
     places it beyond that, the rank is still reported (a `new` entrant that came from rank 555).
     Families (`root`) are formed after cutting both lists to that depth, so their sums compare.
+    `older_at` (when the older list was taken) lets a model created since count from zero.
     """
     depth = min(len(older), len(newer))
     if root is not None:
@@ -154,6 +180,7 @@ def compare(
         status: Literal["new", "dropped", "moved"] = "moved" if was_in and is_in else ("new" if is_in else "dropped")
         present = a if status == "dropped" else b
         assert present is not None  # in the compared ranks on that side
+        downloads_change, basis = _between(a, b, older_at)
         rows.append(
             MoverRow(
                 id=key,
@@ -162,7 +189,8 @@ def compare(
                 previous_rank=a.rank if a else None,
                 rank_change=a.rank - b.rank if a and b else None,
                 likes_gained=_change(b.likes, a.likes) if a and b else None,
-                downloads_change=_change(b.downloads, a.downloads) if a and b else None,
+                downloads_change=downloads_change,
+                downloads_basis=basis,
                 trending_change=_change(b.trending, a.trending) if a and b else None,
                 # Everyone summed on either side (a re-upload may be listed in one snapshot only).
                 members=tuple(dict.fromkeys([*(b.members if b else ()), *(a.members if a else ())])) if root else (),

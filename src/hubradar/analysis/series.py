@@ -2,6 +2,8 @@
 
 The store hands over the rows it holds of the wanted models, snapshot by snapshot; `series_points`
 makes one point per snapshot of them (a family: summed numbers, the best-placed member's rank).
+Downloads between two points are analysis.between's: all-time downloads differenced where both
+points know them (a family's only when every listed member's is known), else the 30-day window's.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from hubradar.analysis.between import UNKNOWN, Between, all_known_sum, downloads_between
 from hubradar.core.query import ListingQuery
 from hubradar.core.snapshot import SnapshotInfo
 
-# One stored row of a wanted model in a snapshot: (rank, downloads, likes, trending score).
-Row = tuple[int, int | None, int | None, float | None]
+# One stored row of a wanted model in a snapshot: (rank, downloads, likes, trending score, all-time downloads).
+Row = tuple[int, int | None, int | None, float | None, int | None]
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Point:
     likes: int | None
     trending_score: float | None
     listed: int
+    downloads_all_time: int | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,24 @@ class Series:
     @property
     def listed_points(self) -> list[Point]:
         return [p for p in self.points if p.listed]
+
+    def downloads_between(self) -> Between:
+        """Downloads between the first and the last snapshot that list it."""
+        listed = self.listed_points
+        return between_points(listed[0], listed[-1]) if len(listed) > 1 else UNKNOWN
+
+    def since_previous(self) -> list[Between]:
+        """For each point, the downloads since the previous point that lists it (unknown for the first)."""
+        found: list[Between] = []
+        previous: Point | None = None
+        for point in self.points:
+            found.append(between_points(previous, point) if previous and point.listed else UNKNOWN)
+            previous = point if point.listed else previous
+        return found
+
+
+def between_points(old: Point, new: Point) -> Between:
+    return downloads_between(old.downloads_all_time, new.downloads_all_time, old.downloads, new.downloads)
 
 
 def known_sum(values: Sequence[float | None]) -> Any:
@@ -73,6 +95,7 @@ def series_points(infos: Sequence[SnapshotInfo], rows: Mapping[int, Sequence[Row
                 likes=known_sum([r[2] for r in got]),
                 trending_score=known_sum([r[3] for r in got]),
                 listed=len(got),
+                downloads_all_time=all_known_sum([r[4] for r in got]),
             )
         )
     return points

@@ -28,9 +28,12 @@ def provider_count(record: ModelRecord) -> int | None:
 def adoption_value(record: ModelRecord, kind: str) -> int | None:
     """What adoption means for `kind`: 30-day downloads, derivative models, or live providers.
 
-    None means unknown (derivatives are known only after `with_derivatives`/`with_adoption`).
+    None means unknown (derivatives are known only after `with_derivatives`/`with_adoption`; RAM is
+    no number of one record: it needs the record's size-class peers, `analysis.ram`).
     """
     check(kind, ADOPTION, "adoption kind")
+    if kind == "ram":
+        return None
     if kind == "downloads":
         return record.downloads
     if kind == "derivatives":

@@ -13,6 +13,7 @@ these keywords, not CLI flags.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hubradar.app.listing import GROUP_DEPTH, grouped, ranked
@@ -24,7 +25,9 @@ from hubradar.core.sizes import SizeBand, SizeFilter
 from hubradar.core.vocabulary import SORTS, TOP_SORTS, check
 
 if TYPE_CHECKING:
+    from hubradar.analysis.movers import Movers
     from hubradar.app.family import ModelTree
+    from hubradar.app.gaps import GapReport
     from hubradar.app.groups import Grouped
 
 
@@ -106,3 +109,31 @@ def family(model_id: str, *, limit: int = 10, depth: int = 1000, expand: int = 5
     tree.notices = list(notices)
     return tree
 
+
+
+def gaps(scores: str | Path, *, task: str | None = None, adoption: str = "downloads", model_col: str | None = None,
+         score_col: str | None = None, size: SizeBand | str | None = None, min_params: str | None = None,
+         max_params: str | None = None, include_unknown: bool = False, **fetch: Any) -> GapReport:
+    """Your measured scores (a CSV or TSV) against the Hub's adoption: `.rows` labelled opportunity,
+    warning, consensus, neither or uncertain; `.unmatched` the rows no Hub model matched."""
+    from hubradar.app.gaps import find_gaps, read_scores
+
+    notices = _Notices()
+    sheet = read_scores(Path(scores), model_col=model_col, score_col=score_col)
+    report = find_gaps(sheet, _options(notices, fetch), task=task, adoption=adoption,
+                       sizes=_sizes(size, min_params, max_params, include_unknown))
+    report.notices[:0] = notices
+    return report
+
+
+def movers(*, since: str = "7d", sort: str = "downloads", task: str | None = None, group: str | None = None,
+           cache_dir: str | Path | None = None) -> Movers:
+    """What changed in a stored listing: its newest snapshot against the one nearest `since` (`7d`,
+    a date); `.rows` are every model of either side. Reads the cache only (no network)."""
+    from hubradar.app.history import movers as compare
+    from hubradar.app.history import reader
+    from hubradar.core.time import parse_since
+
+    query = ListingQuery(sort=sort, task=task)
+    with reader(Path(cache_dir) if cache_dir else None, _Notices()) as store:
+        return compare(store, query, parse_since(since), group)

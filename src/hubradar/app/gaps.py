@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from hubradar.analysis.gaps import (
@@ -143,8 +144,8 @@ def _resolve(known: _Known, rows: Sequence[ScoreRow], options: FetchOptions) -> 
     return found
 
 
-def _adoption(known: _Known, matched: list[tuple[ScoreRow, Found]], kind: str, options: FetchOptions
-              ) -> list[GapRow]:
+def _adoption(known: _Known, matched: list[tuple[ScoreRow, Found]], kind: str, options: FetchOptions,
+              reference: datetime) -> list[GapRow]:
     """Each row's family (every known record whose family base is the row's base) and its adoption."""
     families = families_of(known.records.values(), known.lineage)
     if ADOPTION[kind].looked_up:  # one lookup per member of the matched families (cached a day)
@@ -152,7 +153,18 @@ def _adoption(known: _Known, matched: list[tuple[ScoreRow, Found]], kind: str, o
         members = [m for base in bases for m in families.get(base, [])]
         counted = {m.id: m for m in with_derivatives(members, options, online=known.online)}
         families = {b: [counted.get(m.id, m) for m in ms] for b, ms in families.items()}
-    return gap_rows(matched, families, known.records, known.lineage, kind)
+    rows = gap_rows(matched, families, known.records, known.lineage, kind)
+    if kind == "ram":  # the family base's RAM, against every known model (the listing and lookups)
+        from hubradar.app.ram import ram_table, say_basis
+
+        peers = list(known.records.values())
+        table = ram_table(peers, reference, options, SizeEstimator(peers, known.lineage))
+        values = {g.id: table.ram(known.records[g.id]) if g.id in known.records else None for g in rows}
+        for g in rows:
+            ram = values[g.id]
+            g.adoption = None if ram is None else ram.value
+        say_basis((v for v in values.values() if v is not None), options)
+    return rows
 
 
 def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = None,
@@ -196,7 +208,7 @@ def find_gaps(sheet: ScoreSheet, options: FetchOptions, *, task: str | None = No
         else:
             unmatched.append(Unmatched(row, _reason_unfound(row, known.lookups), known.index.suggest(row.model)))
     matched = check_repeats(sheet, matched, notify)
-    rows = _adoption(known, matched, adoption, options)
+    rows = _adoption(known, matched, adoption, options, listing.fetched_at)
     median_score, median_adoption = label_rows(rows)
     report = GapReport(sheet, by_gap(rows), unmatched, listing, known.lookups, task, adoption,
                        median_score, median_adoption)

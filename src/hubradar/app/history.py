@@ -155,7 +155,7 @@ def _movers(store: Store, query: ListingQuery, since: Since, group: str | None) 
         near = off <= max(3600.0, 0.1 * abs((newer.fetched_at - asked).total_seconds()))
     old_records, new_records = source.records(store, older), source.records(store, newer)
     root = Lineage([*old_records, *new_records]).family_root if group == "family" else None
-    depth, rows = compare(old_records, new_records, query.sort, root)
+    depth, rows = compare(old_records, new_records, query.sort, root, older_at=older.fetched_at)
     return Movers(query, older, newer, asked, depth, rows, source.derived, group, near)
 
 
@@ -218,11 +218,13 @@ def _series(store: Store, query: ListingQuery, model_id: str, group: str | None,
         for info in infos:
             for position, r in enumerate(source.records(store, info), start=1):
                 if r.id in wanted:
-                    rows.setdefault(info.id, []).append((position, r.downloads, r.likes, r.trending_score))
+                    rows.setdefault(info.id, []).append(
+                        (position, r.downloads, r.likes, r.trending_score, r.downloads_all_time))
     else:
         start_at = infos[0].fetched_at if infos else None
-        for snapshot_id, _, position, downloads, likes, trending in store.series(source.key, members, start_at):
-            rows.setdefault(snapshot_id, []).append((position, downloads, likes, trending))
+        for snapshot_id, _, position, downloads, likes, trending, all_time in store.series(source.key, members,
+                                                                                          start_at):
+            rows.setdefault(snapshot_id, []).append((position, downloads, likes, trending, all_time))
     points = series_points(infos, rows)
     if not any(p.listed for p in points):
         if len(infos) < len(every):

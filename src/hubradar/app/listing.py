@@ -7,7 +7,7 @@ place an empty answer for an unknown task becomes a typo with suggestions. `rank
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,9 @@ from hubradar.store.cache import Cache
 from hubradar.store.db import Store
 
 if TYPE_CHECKING:
+    from hubradar.analysis.ram import Ram
     from hubradar.app.groups import Grouped
+    from hubradar.app.ram import FlagHistory
 
 ALL_TIME_DEPTH = 1000  # the Hub cannot sort by all-time downloads: re-rank this many by 30-day downloads
 GROUP_DEPTH = 1000  # groups are computed from this many models of the listing
@@ -42,9 +44,10 @@ def fetch_depth(query: ListingQuery, depth: int = 0) -> int:
 
 
 def _finish(query: ListingQuery, pool: list[ModelRecord], source: Source, fetched_at: datetime,
-            fell_back: bool = False) -> Listing:
+            fell_back: bool = False, snapshot_id: int | None = None) -> Listing:
     """Cut a pool the Hub already filtered for this query down to the rows asked for."""
-    return Listing(query, rank(pool, query.sort)[: query.limit], source, fetched_at, pool=pool, fell_back=fell_back)
+    return Listing(query, rank(pool, query.sort)[: query.limit], source, fetched_at, pool=pool, fell_back=fell_back,
+                   snapshot_id=snapshot_id)
 
 
 def _newest(store: Store, key: str, *, max_age: timedelta | None, rows: int) -> Snapshot | None:
@@ -63,7 +66,7 @@ def _fallback(query: ListingQuery, depth: int, cache: Cache, reason: str, option
         age = human_duration(now - info.fetched_at)
         short = "" if info.row_count >= depth or info.complete else f", {count_of(info.row_count, 'row')} deep"
         options.notify(f"{reason}; showing the cached listing from {age} ago{short}")
-        return _finish(query, snap.records, "cache", info.fetched_at, fell_back=True)
+        return _finish(query, snap.records, "cache", info.fetched_at, fell_back=True, snapshot_id=info.id)
     bundled = load_bundled()
     age = human_duration(now - bundled.fetched_at)
     options.notify(
@@ -98,7 +101,7 @@ def get_listing(
         if not options.refresh and options.max_age.total_seconds() > 0:
             snap = cache.read(lambda store: _newest(store, key, max_age=options.max_age, rows=want), None)
             if snap is not None:
-                return _finish(query, snap.records, "cache", snap.info.fetched_at)
+                return _finish(query, snap.records, "cache", snap.info.fetched_at, snapshot_id=snap.info.id)
         if options.offline:
             if not fallback:
                 raise OfflineError("offline mode is on: not contacting the Hub")
@@ -118,13 +121,14 @@ def get_listing(
         if parts:
             options.notify(f"skipped {' and '.join(parts)} rows from the Hub")
         fetched_at = now_utc()
+        saved: list[int] = []
         cache.write(
-            lambda store: store.save_snapshot(
+            lambda store: saved.append(store.save_snapshot(
                 key, query.describe() | {"limit": want}, result.records, depth=want,
                 fetched_at=fetched_at, complete=result.complete,
-            )
+            ))
         )
-        return _finish(query, result.records, "live", fetched_at)
+        return _finish(query, result.records, "live", fetched_at, snapshot_id=saved[0] if saved else None)
 
 
 def check_task(listing: Listing) -> None:
@@ -151,21 +155,28 @@ class Ranked:
     listing: Listing  # `records` are the rows shown, ranked, sized and looked up as asked
     signals: SignalRequest
     sized: SizedListing | None = None  # with a size filter: what the filter looked through
+    ram: dict[str, Ram] = field(default_factory=dict)  # relative adoption of the rows, when asked for
+    history: FlagHistory | None = None  # what the `jump` flag compares the rows with
 
 
 def ranked(query: ListingQuery, options: FetchOptions, *, signals: SignalRequest | None = None,
            sizes: SizeFilter | None = None) -> Ranked:
     """The listing, size-filtered (looking deeper than the rows shown), ranked by a signal if asked."""
+    from hubradar.app.ram import RAM_PEERS, flag_history
     from hubradar.app.signals import apply_signals
 
-    listing = _checked(query, options, filter_depth(query.limit) if sizes else 0)
+    signals = signals or SignalRequest(limit=query.limit)
+    depth = filter_depth(query.limit) if sizes else 0
+    if signals.sort == "ram" or (signals.ram and query.sort in ("downloads", "all-time")):
+        depth = max(depth, RAM_PEERS)  # the peers RAM is measured against: the same listing, deeper
+    listing = _checked(query, options, depth)
     sized = None
     if sizes is not None:  # the first --limit (or --depth) models of the size asked for, in the Hub's order
         sized = sized_listing(listing, sizes)
         options.notify(scan_notice(sized, query.sort))
         listing = replace(listing, records=[row.record for row in sized.rows])
-    signals = signals or SignalRequest(limit=query.limit)
-    return Ranked(apply_signals(listing, signals, options), signals, sized)
+    shown, ram = apply_signals(listing, signals, options)
+    return Ranked(shown, signals, sized, ram, flag_history(shown.records, shown.pool, shown.fetched_at, options))
 
 
 def grouped(query: ListingQuery, options: FetchOptions, *, by: str, depth: int = GROUP_DEPTH,

@@ -6,6 +6,7 @@ The numbers themselves are `analysis.signals`; the lookups `app.lookups.with_der
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from hubradar.analysis.signals import adoption_value, rank_by
 from hubradar.app.options import FetchOptions
@@ -13,6 +14,9 @@ from hubradar.core.errors import param
 from hubradar.core.listing import Listing
 from hubradar.core.query import SignalRequest
 from hubradar.core.units import count_of
+
+if TYPE_CHECKING:
+    from hubradar.analysis.ram import Ram
 
 
 def served_unknown(listing: Listing) -> int:
@@ -30,15 +34,28 @@ def served_unknown(listing: Listing) -> int:
     return sum(1 for r in load_bundled().records if r.providers is None and rest.matches(r))
 
 
-def apply_signals(listing: Listing, request: SignalRequest, options: FetchOptions) -> Listing:
-    """Look up, rank and cut a listing as `request` asks; notices go to `options.notify`."""
+def apply_signals(listing: Listing, request: SignalRequest, options: FetchOptions) -> tuple[Listing, dict[str, Ram]]:
+    """Look up, rank and cut a listing as `request` asks, with the RAM of its rows when asked for
+    (empty otherwise); notices go to `options.notify`."""
     records = listing.records
     online = not listing.fell_back
+    ram: dict[str, Ram] = {}
     if request.sort == "derivatives" or request.derivatives:
         from hubradar.app.lookups import with_derivatives  # the Hub client and lookups: only when asked
     if request.sort == "derivatives":
         records = with_derivatives(records, options, online=online)
-    if request.sort:
+    if request.sort == "ram" or request.ram:
+        from hubradar.analysis.ram import rank_by_ram
+        from hubradar.app.ram import listing_ram  # peers, sizes and history: only when asked
+
+        ram = listing_ram(listing, records, options)
+    if request.sort == "ram":
+        unknown = sum(1 for r in records if r.id not in ram)
+        if unknown:
+            options.notify(f"ram unknown for {unknown} of {count_of(len(records), 'model')} (size, age or a "
+                           "full enough size class unknown): ranked last")
+        records = rank_by_ram(records, ram)[: request.limit]
+    elif request.sort:
         unknown = sum(1 for r in records if adoption_value(r, request.sort) is None)
         if unknown:
             options.notify(f"{request.sort} unknown for {unknown} of {count_of(len(records), 'model')}: ranked last")
@@ -49,4 +66,4 @@ def apply_signals(listing: Listing, request: SignalRequest, options: FetchOption
     if left_out:
         options.notify(f"the bundled snapshot does not say which models are served: {count_of(left_out, 'model')} of "
                        f"unknown serving are left out of {param('served')}")
-    return replace(listing, records=records)
+    return replace(listing, records=records), ram

@@ -56,7 +56,9 @@ AdoptionOpt = Annotated[
     AdoptionChoice,
     typer.Option("--adoption", case_sensitive=False, rich_help_panel=SCORES,
                  help="What adoption means: the family's 30-day downloads, its derivatives (models built on it, "
-                      "one Hub request per family member, cached a day) or its live inference providers."),
+                      "one Hub request per family member, cached a day), its live inference providers, or ram "
+                      "(the family base's relative adoption: downloads against its size class's 10th at the same "
+                      "age)."),
 ]
 PlotOpt = Annotated[
     bool,

@@ -31,9 +31,15 @@ HistorySortOpt = Annotated[
                  help="Which stored listing: downloads (30 days), trending or likes."),
 ]
 SinceOpt = Annotated[
-    str,
-    typer.Option("--since", help="A duration back from the newest snapshot (7d, 12h) or a date (2026-08-01).",
-                 rich_help_panel=HISTORY),
+    str | None,
+    typer.Option("--since", help="A duration back from the newest snapshot (7d, 12h) or a date (2026-08-01); "
+                 "default 7d, with --whole-hub the previous snapshot.", rich_help_panel=HISTORY),
+]
+WholeHubOpt = Annotated[
+    bool,
+    typer.Option("--whole-hub", rich_help_panel=HISTORY,
+                 help="Compare whole-Hub snapshots (hubradar crawl, import FILE.parquet): the models that "
+                      "gained most, by downloads (exact: all-time differenced) or --sort likes/trending."),
 ]
 GroupOpt = Annotated[
     HistoryGroup | None,
@@ -59,32 +65,39 @@ def _say_derived(query: ListingQuery, notify: Notifier) -> None:
 
 MOVERS_HELP = """What changed in a listing: the newest snapshot against the one nearest --since.
 
-New entrants, drop-outs and rank changes, with likes gained and the change in 30-day downloads
-and trending score, sorted by places gained. Tables show the --limit biggest risers and fallers;
-json and csv carry every row.
+New entrants, drop-outs and rank changes, with likes gained, trending score and the downloads
+between the two snapshots (exact where both hold all-time downloads, else the change in 30-day
+downloads; a basis says which), sorted by places gained. Tables show the --limit biggest risers
+and fallers; json and csv carry every row. --whole-hub compares the two latest whole-Hub
+snapshots instead (or the newest with the one at or before --since): the --limit models that
+gained the most.
 
 Examples:
 
   hubradar movers
 
-  hubradar movers --task text-generation --since 2026-08-14
-
   hubradar movers --group family --since 30d --format json
+
+  hubradar movers --whole-hub --since 2026-11-01 --task text-generation
 """
 
 
 def movers_cmd(
     task: TaskOpt = None,
-    since: SinceOpt = "7d",
+    since: SinceOpt = None,
+    whole_hub: WholeHubOpt = False,
     group: GroupOpt = None,
     sort: HistorySortOpt = HistorySort["downloads"],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Risers and fallers shown in a table.",
-                                       rich_help_panel=HISTORY)] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, rich_help_panel=HISTORY,
+                                       help="Risers and fallers shown in a table (--whole-hub: the models).")] = 20,
     fmt: FormatOpt = OutputFormat.table,
     cache_dir: CacheDirOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     notify = Notifier(quiet)
+    if whole_hub:
+        return _hub_movers(task, since, group, sort, limit, fmt, cache_dir)
+    since = since or "7d"
     moment = parse_since(since)
     query = ListingQuery(sort=sort.value, task=task)
     with reader(cache_dir, notify) as store:
@@ -95,6 +108,18 @@ def movers_cmd(
     if result.derived:
         _say_derived(query, notify)
     emit(movers_view(result, fmt, limit), fmt)
+
+
+def _hub_movers(task: str | None, since: str | None, group: HistoryGroup | None, sort: HistorySort, limit: int,
+               fmt: OutputFormat, cache_dir: Path | None) -> None:
+    """`movers --whole-hub`: DuckDB over two Parquet snapshots (imported only here)."""
+    from hubradar.app.hub_movers import hub_movers
+    from hubradar.views.hub_movers import hub_movers_view
+
+    result = hub_movers(since=parse_since(since) if since is not None else None, task=task, sort=sort.value,
+                        limit=limit, group=group.value if group else None,
+                        cache_dir=cache_dir.expanduser() if cache_dir else None)
+    emit(hub_movers_view(result, fmt), fmt)
 
 
 HISTORY_HELP = """A model's rank, downloads, likes and trending score over the stored snapshots.

@@ -29,7 +29,7 @@ Examples:
 
   hubradar trending --task text-generation --group family --derivatives --format json
 
-  hubradar trending --size small --served --derivatives
+  hubradar trending --size small --served --derivatives --ram
 """
 
 TOP_HELP = """The most relied-on models, by downloads over the last 30 days (or --sort).
@@ -40,7 +40,7 @@ Examples:
 
   hubradar top --task text-generation --min-params 7B --max-params 70B --group family
 
-  hubradar top --sort derivatives --depth 200 --task text-generation
+  hubradar top --sort ram --depth 200 --task text-generation
 """
 
 
@@ -57,7 +57,8 @@ def show(query: ListingQuery, *, fmt: OutputFormat, notify: Notifier, fetch: Fet
         view.meta["query"].update(signals.describe())
     else:
         result = ranked(query, options, signals=signals, sizes=sizes)
-        view = listing_view(result.listing, title, signals=signals.shown, sized=result.sized)
+        view = listing_view(result.listing, title, signals=signals.shown, sized=result.sized, ram=result.ram,
+                            history=result.history)
         view.meta["query"].update(signals.describe())
     emit(view, fmt)
 
@@ -73,8 +74,11 @@ def trending(
     size_filter = listing.sizes.filter(notify)
     if listing.depth is not None and listing.group is None:
         raise UsageError("--depth applies to trending only with --group")
+    if listing.ram and listing.group is not None:
+        raise UsageError("--ram is a column of models, not of groups: drop --group")
     show(listing.query("trending"), fmt=fmt, notify=notify, fetch=fetch, title=SORTS["trending"].title,
-         signals=SignalRequest(derivatives=listing.derivatives, limit=listing.limit), sizes=size_filter,
+         signals=SignalRequest(derivatives=listing.derivatives, limit=listing.limit, ram=listing.ram),
+         sizes=size_filter,
          group=listing.group.value if listing.group else None, depth=listing.depth)
 
 
@@ -94,14 +98,18 @@ def top(
     if group is not None and signal is not None:
         # --derivatives is fine with --group: it adds the members' summed derivatives to each group shown.
         raise UsageError(f"--group ranks groups by downloads, likes, trending or all-time, not --sort {signal}")
+    if listing.ram and group is not None:
+        raise UsageError("--ram is a column of models, not of groups: drop --group")
     if depth is not None and signal is None and group is None:
-        raise UsageError("--depth applies only with --group or --sort providers|derivatives")
+        raise UsageError("--depth applies only with --group or --sort providers|derivatives|ram")
     if signal is not None and depth is not None and depth > SIGNAL_DEPTH_MAX:
-        raise UsageError(f"--depth with --sort {signal}: at most {SIGNAL_DEPTH_MAX:,} (one lookup per model)")
+        why = "one Hub page of peers" if signal == "ram" else "one lookup per model"
+        raise UsageError(f"--depth with --sort {signal}: at most {SIGNAL_DEPTH_MAX:,} ({why})")
     rank_depth = max(depth or SIGNAL_DEPTH, limit)
     query = listing.query("downloads" if signal else spec.name, rank_depth if signal else limit)
     show(query, fmt=fmt, notify=notify, fetch=fetch, title=spec.title.format(depth=rank_depth),
-         signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth),
+         signals=SignalRequest(sort=signal, derivatives=derivatives, limit=limit, depth=rank_depth,
+                               ram=listing.ram),
          sizes=size_filter, group=group.value if group else None, depth=depth)
 
 

@@ -94,13 +94,21 @@ TopSortOpt = Annotated[
     TopSort,
     typer.Option("--sort", "-s", case_sensitive=False, rich_help_panel=OUTPUT,
                  help="downloads (30 days), likes, trending, all-time downloads, or providers (live inference "
-                      "providers) / derivatives (models built on it) among the top --depth by downloads."),
+                      "providers) / derivatives (models built on it) / ram (relative adoption: downloads against "
+                      "the 10th of its size class at the same age) among the top --depth by downloads."),
 ]
 DepthOpt = Annotated[
     int | None,
     typer.Option("--depth", min=1, max=100_000, rich_help_panel=OUTPUT, show_default=False,
                  help="How many of the listing's models to work from: with --group (default 1,000; deeper finds "
-                      "more re-uploads) or --sort providers|derivatives (default 100, at most 1,000)."),
+                      "more re-uploads) or --sort providers|derivatives|ram (default 100, at most 1,000)."),
+]
+RamOpt = Annotated[
+    bool,
+    typer.Option("--ram", rich_help_panel=OUTPUT,
+                 help="Add a RAM column: relative adoption, the model's cumulative downloads over those of the "
+                      "10th-ranked model of its size class at the same age (above 1: on track for its class's top "
+                      "10); see docs/methodology.md."),
 ]
 DerivativesOpt = Annotated[
     bool,
@@ -242,6 +250,7 @@ class ListingFlags(NamedTuple):
     group: GroupOpt = None
     depth: DepthOpt = None
     derivatives: DerivativesOpt = False
+    ram: RamOpt = False
 
     def query(self, sort: str, limit: int | None = None) -> ListingQuery:
         return ListingQuery(sort=sort, task=self.task, author=self.author, search=self.search, library=self.library,

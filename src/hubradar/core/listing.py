@@ -27,6 +27,7 @@ class Listing:
     pool: list[ModelRecord] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     fell_back: bool = False
+    snapshot_id: int | None = None  # the stored snapshot `pool` is (what is stored with it: app/groups.py)
 
     @property
     def rows(self) -> list[ModelRecord]:

@@ -87,12 +87,13 @@ SIGNAL_DEPTH_MAX = 1000  # ... at most: one lookup per model, within the Hub's b
 
 
 class SignalRequest(NamedTuple):
-    """What `trending`/`top` asked for beyond the listing: a signal to rank by, the derivatives column."""
+    """What `trending`/`top` asked for beyond the listing: a signal to rank by, the derivatives and RAM columns."""
 
-    sort: str | None = None  # "providers" | "derivatives": rank the fetched depth by it, then cut
+    sort: str | None = None  # "providers" | "derivatives" | "ram": rank the fetched depth by it, then cut
     derivatives: bool = False
     limit: int = 20
     depth: int = SIGNAL_DEPTH
+    ram: bool = False  # the RAM column (relative adoption), without ranking by it
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -100,13 +101,16 @@ class SignalRequest(NamedTuple):
         shown = [self.sort] if self.sort else []
         if self.derivatives and self.sort != "derivatives":
             shown.append("derivatives")
+        if self.ram and self.sort != "ram":
+            shown.append("ram")
         return tuple(shown)
 
     def describe(self) -> dict[str, object]:
         """How the request changes the query users see in JSON output."""
+        extra: dict[str, object] = {"ram": True} if self.ram and self.sort != "ram" else {}
         if self.sort:
-            return {"sort": self.sort, "limit": self.limit, "depth": self.depth}
-        return {"derivatives": True} if self.derivatives else {}
+            return {"sort": self.sort, "limit": self.limit, "depth": self.depth} | extra
+        return ({"derivatives": True} if self.derivatives else {}) | extra
 
 
 def sort_value(record: ModelRecord, sort: str) -> float | str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal, NamedTuple
 
-Sort = Literal["trending", "downloads", "likes", "all-time", "created", "providers", "derivatives"]
+Sort = Literal["trending", "downloads", "likes", "all-time", "created", "providers", "derivatives", "ram"]
 Group = Literal["family", "author", "series"]
-Adoption = Literal["downloads", "derivatives", "providers"]
+Adoption = Literal["downloads", "derivatives", "providers", "ram"]
 
 
 class SortSpec(NamedTuple):
@@ -41,6 +41,8 @@ SORTS: dict[str, SortSpec] = {spec.name: spec for spec in (
              "Most served (live inference providers, top {depth} by downloads)", "provider_count", signal=True),
     SortSpec("derivatives", "downloads", "derivative models",
              "Most built on (derivative models, top {depth} by downloads)", "derivatives", signal=True),
+    SortSpec("ram", "downloads", "relative adoption (RAM)",
+             "Ahead of their size class (RAM: relative adoption, top {depth} by downloads)", "ram", signal=True),
 )}  # fmt: skip
 
 
@@ -81,6 +83,8 @@ ADOPTION: dict[str, AdoptionSpec] = {spec.name: spec for spec in (
     AdoptionSpec("downloads", "the family's downloads over the last 30 days"),
     AdoptionSpec("derivatives", "the family's derivatives (models declaring a member as their base)", looked_up=True),
     AdoptionSpec("providers", "the inference providers serving a family member live"),
+    AdoptionSpec("ram", "the family base's relative adoption (RAM): its cumulative downloads over those of "
+                        "its size class's 10th-ranked model at the same age"),
 )}  # fmt: skip
 ADOPTION_KINDS = tuple(ADOPTION)
 

@@ -101,7 +101,7 @@ def _make_transport(settings: HubSettings) -> httpx2.BaseTransport:
                 # the endpoint) get one attempt: retrying them would delay the fallback when the Hub is down.
                 return self._inner.handle_request(request)
             deadline = time.monotonic() + settings.retry_budget
-            wait = settings.base_wait
+            backoff = settings.base_wait
             attempt = 0
             while True:
                 attempt += 1
@@ -122,8 +122,7 @@ def _make_transport(settings: HubSettings) -> httpx2.BaseTransport:
                     status = response.status_code
                     hint = wait_hint(response)
                     reason = f"answered {status}"
-                if hint is not None:
-                    wait = hint
+                wait = backoff if hint is None else hint  # a hint is for this wait only, not the backoff after it
                 remaining = deadline - time.monotonic()
                 if attempt > retries or wait > remaining:
                     host = request.url.host
@@ -137,7 +136,7 @@ def _make_transport(settings: HubSettings) -> httpx2.BaseTransport:
                         )
                     raise HubUnreachable(f"{host} {reason} ({tries})", status=status)
                 time.sleep(wait)
-                wait = min(wait * 2, 8.0)
+                backoff = min(backoff * 2, 8.0)
 
         def close(self) -> None:
             self._inner.close()

@@ -6,6 +6,8 @@ or filtered by) never goes. Ids keep at least 30 characters (a column's `shortes
 anything else is squeezed; numbers are never squeezed. A list (flags) wraps at its commas down to
 its longest item; a column with `wrap` takes several lines instead of being cut: free text wraps at
 words (16 characters at least, or its `shortest`), a number's header at its spaces.
+When every column that may go has gone and the ids still lack their shortest, the columns stand
+two spaces apart instead of three (`top --task X` at 80 columns: the task stays, the ids keep 30).
 Once the ids have their shortest: lists grow to their whole width, wrapping text to where no word
 breaks and then to 28 (where plain free text is shortened), then the ids grow toward whole, then
 wrapping text toward one line a cell, then plain free text.
@@ -24,7 +26,8 @@ ID_MIN = 30  # the characters an id keeps before other columns are squeezed (Col
 ID_FLOOR = 12  # when nothing more can be dropped, ids shrink to this rather than squeeze the numbers
 WRAP_MIN = 16  # wrapping text keeps at least this many characters before columns are dropped
 GAP = 3  # padding, divider, padding: what stands between two columns
-_NUMERIC = ("count", "params", "age", "score", "int", "pct", "ratio", "interval", "delta")
+NARROW_GAP = 2  # between columns when nothing more can go and the ids would have less than their shortest
+_NUMERIC = ("count", "params", "age", "score", "int", "pct", "ratio", "interval", "delta", "multiple")
 
 
 class Fit(NamedTuple):
@@ -35,6 +38,7 @@ class Fit(NamedTuple):
     text_width: int
     list_width: int = 0  # a list (flags) wider than this wraps at its commas
     wrapped: dict[str, int] = {}  # noqa: RUF012 - a NamedTuple default, never mutated: the width of each `wrap` column
+    gap: int = GAP  # spaces between two columns
 
 
 def items(value: object) -> list[str]:
@@ -93,8 +97,10 @@ def fit_columns(view: View, width: int) -> Fit:
     id_need = max([widths[c.key] for c in id_cols], default=0)
     id_min = min(id_need, max([c.shortest or ID_MIN for c in id_cols], default=ID_MIN))
 
+    gap = GAP
+
     def spare(cols: list[Column]) -> int:
-        return width - sum(floors[c.key] for c in cols if c.kind != "id") - GAP * max(0, len(cols) - 1)
+        return width - sum(floors[c.key] for c in cols if c.kind != "id") - gap * max(0, len(cols) - 1)
 
     def drop_one() -> None:
         columns.remove(max(columns, key=lambda c: (c.key in empty, c.priority, columns.index(c))))
@@ -103,6 +109,8 @@ def fit_columns(view: View, width: int) -> Fit:
         drop_one()
     while not id_cols and spare(columns) < 0 and any(c.priority for c in columns):
         drop_one()
+    if (spare(columns) < id_min * len(id_cols)) if id_cols else spare(columns) < 0:
+        gap = NARROW_GAP
     n_ids = max(1, len(id_cols))
     id_width = max(ID_FLOOR, min(id_min, spare(columns) // n_ids))
     left = max(0, spare(columns) - id_width * len(id_cols))
@@ -121,4 +129,4 @@ def fit_columns(view: View, width: int) -> Fit:
     left -= _grow(wrapped, widths, left)
     long_text = [c for c in columns if c.kind == "text" and c.key not in wrapped and widths[c.key] > TEXT_WIDTH]
     text_width = TEXT_WIDTH + left // max(1, len(long_text))
-    return Fit(columns, id_width, text_width, list_width, wrapped)
+    return Fit(columns, id_width, text_width, list_width, wrapped, gap)

@@ -109,29 +109,30 @@ def _pad(text: str, width: int, right: bool) -> tuple[str, str]:
 
 
 def render_table(terminal: Terminal, headers: Sequence[str | Sequence[str]], right: Sequence[bool],
-                 rows: Sequence[Sequence[Cell]], title: str | None = None) -> str:
+                 rows: Sequence[Sequence[Cell]], title: str | None = None, gap: int = len(GAP)) -> str:
     """The table as text: title, header (a header of several lines sits on the last), rule, rows;
-    each line without trailing spaces."""
+    each line without trailing spaces; `gap` spaces between columns (three, as Rich's layout)."""
     head = [(h,) if isinstance(h, str) else tuple(h) for h in headers]
     tall = max((len(h) for h in head), default=1)
     head = [("",) * (tall - len(h)) + h for h in head]
     widths = [max(cell_len(line) for line in h) for h in head]
     for row in rows:
         widths = [max(w, *(cell_len(line) for line in cell.lines)) for w, cell in zip(widths, row, strict=True)]
-    total = sum(widths) + len(GAP) * max(0, len(widths) - 1)
+    total = sum(widths) + gap * max(0, len(widths) - 1)
     out: list[str] = []
     if title:
         out += [terminal.style(line, "italic") for line in wrap(title, max(total, 1))]
     header_cells = [Cell(h, "bold") for h in head]
-    out += [_line(terminal, header_cells, widths, right, i) for i in range(tall)]
+    out += [_line(terminal, header_cells, widths, right, i, gap) for i in range(tall)]
     out.append(RULE * total)
     for row in rows:
         height = max(len(cell.lines) for cell in row)
-        out += [_line(terminal, row, widths, right, i) for i in range(height)]
+        out += [_line(terminal, row, widths, right, i, gap) for i in range(height)]
     return "\n".join(out) + "\n"
 
 
-def _line(terminal: Terminal, cells: Sequence[Cell], widths: Sequence[int], right: Sequence[bool], index: int) -> str:
+def _line(terminal: Terminal, cells: Sequence[Cell], widths: Sequence[int], right: Sequence[bool], index: int,
+          gap: int) -> str:
     parts = []
     for cell, width, is_right in zip(cells, widths, right, strict=True):
         text = cell.lines[index] if index < len(cell.lines) else ""
@@ -140,7 +141,7 @@ def _line(terminal: Terminal, cells: Sequence[Cell], widths: Sequence[int], righ
         if cell.link and index == 0 and text:
             shown = terminal.link(shown, cell.link)
         parts.append(before + shown + after)
-    return GAP.join(parts).rstrip()
+    return (" " * gap).join(parts).rstrip()
 
 
 def wrap(text: str, width: int) -> list[str]:

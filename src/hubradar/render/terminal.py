@@ -15,7 +15,7 @@ from hubradar.views.view import View
 
 def table_text(view: View, terminal: Terminal) -> tuple[str, set[str]]:
     """The table of a view at the terminal's width, and the keys of the columns that fit."""
-    columns, id_width, text_width, list_width, wrapped = fit_columns(view, terminal.width)
+    columns, id_width, text_width, list_width, wrapped, gap = fit_columns(view, terminal.width)
     short_ids = {c.key: shorten_ids((format_cell(r.get(c.key), c.kind, view.now) for r in view.rows), id_width)
                  for c in columns if c.kind == "id"}
     rows = []
@@ -39,7 +39,7 @@ def table_text(view: View, terminal: Terminal) -> tuple[str, set[str]]:
         rows.append(cells)
     headers = [tuple(wrap(c.header, wrapped[c.key])) if c.key in wrapped else (c.header,) for c in columns]
     text = render_table(terminal, headers, [c.justify == "right" for c in columns], rows,
-                        clean(view.title) if view.title else None)
+                        clean(view.title) if view.title else None, gap)
     return text, {c.key for c in columns}
 
 

@@ -81,6 +81,10 @@ def format_cell(value: Any, kind: Kind, now: datetime | None) -> str:
         if isinstance(value, list | tuple) and len(value) == 2:
             return f"{value[0] * 100:.0f}–{value[1] * 100:.0f}%"
         return clean(value)
+    if kind == "multiple":  # a ratio to a yardstick: 120, 12, 1.8, 0.31, <0.01
+        if not isinstance(value, int | float):
+            return clean(value)
+        return human_count(round(value)) if value >= 100 else f"{value:.2g}" if value >= 0.01 else "<0.01"
     if kind == "delta":
         return signed_count(value) if isinstance(value, int | float) else clean(value)
     if kind == "list":

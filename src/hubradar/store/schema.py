@@ -56,5 +56,24 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "snapshot lineage",
+        # A deep snapshot's lineage (store/lineage.py): the links `Lineage` found over its records
+        # ranked by `sort` under the lineage rules `rules` (a digest of their code), each column one
+        # text (NUL between the links) read back in one value.
+        """
+        CREATE TABLE snapshot_lineage (
+            snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots(id) ON DELETE CASCADE,
+            sort TEXT NOT NULL,
+            rules TEXT NOT NULL,
+            children TEXT NOT NULL,
+            parents TEXT NOT NULL,
+            relations TEXT NOT NULL,
+            inferred TEXT NOT NULL,
+            broken TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

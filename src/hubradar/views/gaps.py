@@ -70,7 +70,8 @@ def _columns(report: GapReport) -> list[Column]:
         Column("downloads", "family dl", "count", priority=0 if report.kind == "downloads" else 3, wrap=True),
     ]
     if report.kind != "downloads":
-        columns.append(Column("adoption", f"family {report.kind}", "count", wrap=True))
+        columns.append(Column("adoption", "base RAM" if report.kind == "ram" else f"family {report.kind}",
+                              "multiple" if report.kind == "ram" else "count", wrap=True))
     columns += [
         Column("adoption_pct", "adoption", "pct", priority=2),
         Column("likes", "likes", "count", priority=4),
@@ -143,7 +144,14 @@ def gaps_view(report: GapReport) -> View:
 MARKERS = "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 EXTRA_MARKER = "•"
 PLOT_AXES = {"downloads": "family downloads, last 30 days", "derivatives": "family derivatives",
-             "providers": "live inference providers of the family"}
+             "providers": "live inference providers of the family",
+             "ram": "the family base's relative adoption (RAM)"}
+
+
+def _amount(value: float | None, kind: str) -> str:
+    if kind == "ram" and value is not None:
+        return f"RAM {value:.2g}"
+    return human_count(value)
 
 
 def gaps_scatter(report: GapReport) -> tuple[ScatterPlot, list[str]] | None:
@@ -161,7 +169,7 @@ def gaps_scatter(report: GapReport) -> tuple[ScatterPlot, list[str]] | None:
         points.append(Point(float(g.adoption or 0), g.row.score, g.id, highlight=g.label in (OPPORTUNITY, WARNING),
                             marker=marker, style=LABEL_STYLES.get(g.label, "")))
         if i < len(MARKERS):
-            legend.append(f"{marker} {g.id} ({g.label}, {g.row.score * 100:.1f}%, {human_count(g.adoption)})")
+            legend.append(f"{marker} {g.id} ({g.label}, {g.row.score * 100:.1f}%, {_amount(g.adoption, report.kind)})")
     plot = ScatterPlot(
         points,
         x_title=PLOT_AXES[report.kind],

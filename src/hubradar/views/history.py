@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from hubradar.analysis.between import EXACT, describe_bases
 from hubradar.analysis.movers import Movers
 from hubradar.analysis.series import Series
 from hubradar.app.cache import CacheSummary, Pruned
@@ -53,7 +54,15 @@ PRESENT_COLUMNS = [
     Column("trending_score", "trending", "score", priority=1),
 ]
 MOVER_KEYS = ["id", "status", "rank", "previous_rank", "rank_change", "likes_gained", "downloads_change",
-              "trending_change", "downloads", "likes", "trending_score", "members"]
+              "downloads_basis", "trending_change", "downloads", "likes", "trending_score", "members"]
+# Shown beside `downloads ±` when the rows do not all share one basis (exact, or the 30-day window).
+BASIS_COLUMN = Column("downloads_basis", "basis", "text", priority=2)
+
+
+def with_basis(columns: list[Column]) -> list[Column]:
+    """The columns with the basis right after the downloads change."""
+    at = next(i for i, c in enumerate(columns) if c.key in ("downloads_change", "downloads")) + 1
+    return [*columns[:at], BASIS_COLUMN, *columns[at:]]
 
 
 def movers_meta(result: Movers) -> dict[str, Any]:
@@ -63,6 +72,7 @@ def movers_meta(result: Movers) -> dict[str, Any]:
         "query": _query_meta(result.query),
         "compared_ranks": result.depth,
         "group": result.group,
+        "downloads_basis": result.basis_counts(),
     }
 
 
@@ -76,7 +86,7 @@ def movers_summary(result: Movers) -> str:
         f"({describe_gap(result.older.fetched_at, result.newer.fetched_at)}): top {unit} by "
         f"{SORTS[result.query.sort].words}{derived}; {counts['new']} new, {counts['dropped']} dropped, "
         f"{counts['moved']} in both; ± is places gained, - where a side is not known; new and dropped rows "
-        "show their numbers in the snapshot that ranks them"
+        f"show their numbers in the snapshot that ranks them; downloads ± is {describe_bases(result.basis_counts())}"
     )
 
 
@@ -89,6 +99,8 @@ def movers_view(result: Movers, fmt: OutputFormat, limit: int) -> View:
     names = {"rising": "Rising", "new": f"New in {top}", "falling": "Falling", "dropped": f"Dropped out of {top}"}
     # New entrants and drop-outs show their numbers at the snapshot where they were present.
     columns = {"rising": MOVER_COLUMNS, "new": PRESENT_COLUMNS, "falling": MOVER_COLUMNS, "dropped": PRESENT_COLUMNS}
+    if len({r.downloads_basis for r in result.rows if r.downloads_basis}) > 1:  # mixed: say which row is which
+        columns = {kind: with_basis(cols) if cols is MOVER_COLUMNS else cols for kind, cols in columns.items()}
     sections = [View(columns[kind], [r.to_dict() for r in rows[:limit]], title=names[kind])
                 for kind, rows in result.by_change() if rows]
     if not sections:
@@ -113,7 +125,8 @@ SUMMARY_COLUMNS = [
     Column("high", "max", "count", priority=2),
     Column("trend", "trend", "spark", priority=1),
 ]
-_METRICS = (("rank", "rank"), ("downloads", "downloads (30d)"), ("likes", "likes"), ("trending_score", "trending"))
+_METRICS = (("rank", "rank"), ("downloads", "downloads (30d)"), ("downloads_all_time", "downloads (all time)"),
+            ("likes", "likes"), ("trending_score", "trending"))
 
 
 def _values(series: Series, key: str) -> list[float | None]:
@@ -132,20 +145,38 @@ def _summary_row(series: Series, key: str, name: str) -> dict[str, Any] | None:
 
 
 def series_rows(series: Series) -> list[dict[str, Any]]:
-    """The JSON/CSV rows: one per snapshot; numbers are None where the model was not listed."""
+    """The JSON/CSV rows: one per snapshot; numbers are None where the model was not listed.
+
+    `downloads_since_previous` is the downloads since the previous snapshot listing it
+    (analysis.between), `downloads_basis` how they were counted.
+    """
     rank_key = "best_rank" if series.group else "rank"
     rows = []
-    for p in series.points:
+    for p, since in zip(series.points, series.since_previous(), strict=True):
         row: dict[str, Any] = {"fetched_at": to_iso(p.fetched_at), rank_key: p.rank}
         if series.group:
             row["listed"] = p.listed
-        row |= {"downloads": p.downloads, "likes": p.likes, "trending_score": p.trending_score}
+        row |= {"downloads": p.downloads, "downloads_all_time": p.downloads_all_time,
+                "downloads_since_previous": since.downloads, "downloads_basis": since.basis,
+                "likes": p.likes, "trending_score": p.trending_score}
         rows.append(row)
     return rows
 
 
+def between_note(series: Series) -> str | None:
+    """`1,234,567 downloads between the first and the last (exact: all-time downloads differenced)`."""
+    found = series.downloads_between()
+    if found.downloads is None:
+        return None
+    how = ("exact: all-time downloads differenced" if found.basis == EXACT
+           else "the change in 30-day downloads: the snapshots lack all-time downloads")
+    return f"downloads between the first and the last: {found.downloads:+,} ({how})"
+
+
 def series_meta(series: Series) -> dict[str, Any]:
     meta: dict[str, Any] = {"id": series.id, "query": _query_meta(series.query), "group": series.group}
+    found = series.downloads_between()
+    meta |= {"downloads_between": found.downloads, "downloads_basis": found.basis}
     if series.group:
         meta["members"] = list(series.members)
     if series.points:
@@ -160,6 +191,8 @@ def series_view(series: Series, fmt: OutputFormat, limit: int) -> View:
         Column(rank_key, rank_name, "int"),
         *([Column("listed", "listed", "int", priority=1)] if series.group else []),
         Column("downloads", "downloads", "count"),
+        Column("downloads_since_previous", "downloads +", "delta", priority=1),
+        Column("downloads_basis", "basis", "text", priority=2),
         Column("likes", "likes", "count"),
         Column("trending_score", "trending", "score", priority=1),
     ]
@@ -178,6 +211,8 @@ def series_view(series: Series, fmt: OutputFormat, limit: int) -> View:
         f"{when(series.points[0].fetched_at)} → {when(series.points[-1].fetched_at)} UTC; "
         "rank change is places gained"
     ]
+    if (between := between_note(series)) is not None:
+        notes.append(between + "; downloads + is since the previous snapshot listing it")
     if series.group:
         notes.append("family numbers are the members' sums; best rank is the best-placed member's")
     recent = View(point_columns, shown, title=f"Latest {count_of(len(shown), 'snapshot')}", notes=[])

