@@ -22,6 +22,7 @@ _EXPORTS = {
     "top": "hubradar.app.api",
     "groups": "hubradar.app.api",
     "family": "hubradar.app.api",
+    "state": "hubradar.app.api",
     "Listing": "hubradar.core.listing",
     "ListingQuery": "hubradar.core.query",
     "ModelRecord": "hubradar.core.record",

@@ -24,8 +24,12 @@ from hubradar.core.sizes import SizeBand, SizeFilter
 from hubradar.core.vocabulary import SORTS, TOP_SORTS, check
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+    from pathlib import Path
+
     from hubradar.app.family import ModelTree
     from hubradar.app.groups import Grouped
+    from hubradar.app.state import HubState
 
 
 class _Notices(list[str]):
@@ -106,3 +110,20 @@ def family(model_id: str, *, limit: int = 10, depth: int = 1000, expand: int = 5
     tree.notices = list(notices)
     return tree
 
+
+
+def state(*, at: date | datetime | str | None = None, task: str | None = None, author: str | None = None,
+          orgs: Path | str | None = None, limit: int = 10, cache_dir: Path | str | None = None) -> HubState:
+    """The state of the Hub from the latest whole-Hub snapshot (or the newest at or before `at`), as
+    `hubradar state` shows it: `.distribution`, `.families`, `.sizes`, `.tasks`, `.regions` ...
+
+    Reads only the snapshots under `cache_dir` (made by `hubradar crawl` or `import`); `orgs` is an
+    org table of your own (else `HUBRADAR_ORGS`, else the one shipped with hubradar).
+    """
+    from pathlib import Path
+
+    from hubradar.app.state import hub_state
+
+    return hub_state(at=at, task=task, author=author, limit=limit,
+                     orgs=Path(orgs) if orgs is not None else None,
+                     cache_dir=Path(cache_dir).expanduser() if cache_dir is not None else None)
