@@ -23,7 +23,7 @@ from hubradar.analysis.sql import ecosystems, lineage, state
 from hubradar.analysis.sql.patterns import literal
 from hubradar.core.errors import HubradarError, UsageError, param
 from hubradar.core.time import parse_moment
-from hubradar.store import parquet
+from hubradar.store import derived, parquet
 
 if TYPE_CHECKING:
     import duckdb
@@ -176,7 +176,7 @@ def hub_state(*, at: date | datetime | str | None = None, task: str | None = Non
     con = _connection(cache_dir, memory_limit)
     try:
         try:
-            return _figures(con, snapshot, table, task, author, limit)
+            return _figures(con, snapshot, table, task, author, limit, cache_dir)
         except HubradarError:
             raise
         except Exception as err:  # a damaged or foreign file: say which
@@ -185,21 +185,54 @@ def hub_state(*, at: date | datetime | str | None = None, task: str | None = Non
         con.close()
 
 
+# The columns the figures and the lineage read (not likes, trending, last_modified, gated).
+_READ = ("id", "author", "task", "library", "downloads", "downloads_all_time", "created_at", "tags",
+         "safetensors_total", "gguf_total", "card_base_models", "card_base_relation")
+_LINEAGE_ONLY = ("tags", "card_base_models", "card_base_relation", "library")
+
+
+def _rules() -> str:
+    """The fingerprint of the lineage rules: the Python rules and the SQL made from them."""
+    from hubradar.analysis import lineage as rules
+    from hubradar.analysis import links, names
+    from hubradar.analysis.sql import patterns
+
+    return derived.fingerprint(Path(m.__file__ or "") for m in (rules, links, names, patterns, lineage, ecosystems))
+
+
+def _roots(con: duckdb.DuckDBPyConnection, snapshot: parquet.SnapshotFile, cache_dir: Path | None) -> str:
+    """`st_roots` (id, family, ecosystem, by_name) of the whole snapshot: kept from an earlier report, else built."""
+    kept = derived.derived_path(snapshot, "roots", _rules(), cache_dir)
+    if derived.read_table(con, kept, "st_roots"):
+        return "st_roots"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE st_lineage AS SELECT {', '.join(_READ)}, pos FROM st_file "
+                "JOIN st_pos USING (id)")
+    lineage.build_lineage(con, "st_lineage")
+    ecosystems.roots_table(con, "st_roots")
+    for table in ("st_lineage", "lin_rec", "lin_meta", "lin_stem", "lin_mlink", "lin_nlink", "lin_all", "lin_jump",
+                  "lin_links", "lin_fam", "lin_eco", "lin_roots", "eco_named"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    derived.write_table(con, "st_roots", kept, cache_dir)
+    return "st_roots"
+
+
 def _figures(con: duckdb.DuckDBPyConnection, snapshot: parquet.SnapshotFile, table: OrgTable,
-             task: str | None, author: str | None, limit: int) -> HubState:
+             task: str | None, author: str | None, limit: int, cache_dir: Path | None) -> HubState:
     metadata = parquet.read_metadata(snapshot.path)
     parquet.relation(con, snapshot).create_view("st_file", replace=True)
-    # The whole snapshot, `pos` its order as a listing by downloads gives it (what the lineage breaks ties by).
-    con.execute("CREATE OR REPLACE TEMP TABLE st_all AS SELECT *, "
-                "row_number() OVER (ORDER BY downloads DESC NULLS LAST, id) AS pos FROM st_file")
+    # `pos`: the order of a listing by downloads (what the lineage breaks ties by), sorted on two columns only.
+    con.execute("CREATE OR REPLACE TEMP TABLE st_pos AS "
+                "SELECT id, row_number() OVER (ORDER BY downloads DESC NULLS LAST, id) AS pos FROM st_file")
+    roots = _roots(con, snapshot, cache_dir)
+    figures = ", ".join(c for c in _READ if c not in _LINEAGE_ONLY)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE st_all AS SELECT {figures} FROM st_file")
     con.execute(f"CREATE OR REPLACE TEMP VIEW st_picked AS SELECT * FROM st_all WHERE {_filter(task, author)}")
     total = state.distribution(con, "st_picked")
     if (task or author) and total.models == 0:
         asked = ", ".join(f"{name} {value}" for name, value in (("task", task), ("author", author)) if value)
         raise HubradarError(f"no model of the snapshot of {snapshot.taken_at:%Y-%m-%d} matches {asked}")
-    lineage.build_lineage(con, "st_all")
-    named = ecosystems.mark_named(con)
-    families_total, families = ecosystems.families(con, "st_picked", "st_all", limit=limit)
+    members = ecosystems.members(con, "st_picked", roots)
+    families_total, families = ecosystems.families(con, members, "st_all", limit=limit)
     orgs = _load_orgs(con, table)
     covered_models, covered_downloads = state.org_coverage(con, "st_picked", orgs)
     known = {column: state.org_coverage(con, "st_picked", f"(SELECT * FROM {orgs} WHERE {column} IS NOT NULL)")[1]
@@ -208,11 +241,12 @@ def _figures(con: duckdb.DuckDBPyConnection, snapshot: parquet.SnapshotFile, tab
     coverage = Coverage(covered_models, covered_downloads, share(covered_models, total.models),
                         share(covered_downloads, total.downloads),
                         {column: share(n, total.downloads) for column, n in known.items()})
+    (named,) = con.execute(f"SELECT count(*) FROM {roots} WHERE by_name").fetchone() or (0,)
     return HubState(
         snapshot=snapshot, metadata=metadata, task=task, author=author, distribution=total,
         families_total=families_total, families=families,
-        org_families=ecosystems.org_families(con, "st_picked", limit=limit), named_models=named,
-        sizes=state.sizes(con, "st_picked", everything="st_all", roots="lin_roots"),
+        org_families=ecosystems.org_families(con, members, limit=limit), named_models=int(named),
+        sizes=state.sizes(con, "st_picked", everything="st_all", roots=roots),
         tasks=state.breakdown(con, "st_picked", "task", limit=limit, total=total),
         authors=state.breakdown(con, "st_picked", state.author_key(), limit=limit, total=total),
         monthly=state.monthly(con, "st_picked"),

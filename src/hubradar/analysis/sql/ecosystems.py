@@ -60,27 +60,34 @@ def mark_named(con: Connection) -> int:
     return int(con.execute(f"SELECT count(*) FROM {NAMED}").fetchone()[0])
 
 
-def _members(source: str) -> str:
-    """SQL: each model of `source` with its root and whether it is reached by name."""
-    return f"""
-        SELECT s.id, s.downloads, r.ecosystem AS root, s.id <> r.ecosystem AS derived,
-               n.id IS NOT NULL AS by_name
-        FROM {source} s JOIN lin_roots r ON r.id = s.id LEFT JOIN {NAMED} n ON n.id = s.id"""
+def roots_table(con: Connection, table: str = "eco_roots") -> str:
+    """`table`(id, family, ecosystem, by_name): what the figures need of the lineage, in one table."""
+    mark_named(con)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT r.id, r.family, r.ecosystem, "
+                f"n.id IS NOT NULL AS by_name FROM lin_roots r LEFT JOIN {NAMED} n ON n.id = r.id")
+    return table
 
 
-def families(con: Connection, source: str, everything: str, *, limit: int = 10) -> tuple[int, list[Family]]:
-    """How many roots have a derivative in `source`, and the `limit` with most, with their downloads.
+def members(con: Connection, source: str, roots: str, table: str = "eco_members") -> str:
+    """`table`: each model of `source` with its root, whether it derives from it, and whether by name."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT s.id, s.downloads, r.ecosystem AS root, s.id <> r.ecosystem AS derived, r.by_name
+        FROM {source} s JOIN {roots} r ON r.id = s.id""")
+    return table
 
-    `everything` is the whole snapshot: a root filtered out of `source` is still listed.
+
+def families(con: Connection, members: str, everything: str, *, limit: int = 10) -> tuple[int, list[Family]]:
+    """How many roots have a derivative among `members`, and the `limit` with most, with their downloads.
+
+    `everything` is the whole snapshot: a root filtered out of the members is still listed.
     """
     rows = con.execute(f"""
-        WITH m AS ({_members(source)}),
-        fam AS (
+        WITH fam AS (
             SELECT root, count(*) FILTER (WHERE derived) AS derivatives,
                    count(*) FILTER (WHERE derived AND NOT by_name) AS declared,
                    count(*) FILTER (WHERE derived AND by_name) AS by_name,
                    coalesce(sum(downloads), 0) AS ecosystem_downloads
-            FROM m GROUP BY root HAVING count(*) FILTER (WHERE derived) > 0)
+            FROM {members} GROUP BY root HAVING count(*) FILTER (WHERE derived) > 0)
         SELECT count(*) OVER () AS n, f.*, e.id IS NOT NULL AS listed, e.downloads
         FROM fam f LEFT JOIN {everything} e ON e.id = f.root
         ORDER BY derivatives DESC, ecosystem_downloads DESC, root LIMIT {int(limit)}""").fetchall()
@@ -90,16 +97,15 @@ def families(con: Connection, source: str, everything: str, *, limit: int = 10) 
                    for _, root, d, dec, nm, eco, listed, own in rows]
 
 
-def org_families(con: Connection, source: str, *, limit: int = 10) -> list[OrgFamilies]:
+def org_families(con: Connection, members: str, *, limit: int = 10) -> list[OrgFamilies]:
     """The orgs whose models are the roots of most derivatives (the org of a root: its id's first part)."""
     rows = con.execute(f"""
-        WITH m AS ({_members(source)})
         SELECT CASE WHEN strpos(root, '/') > 0 THEN split_part(root, '/', 1) ELSE root END AS org,
                count(DISTINCT root) FILTER (WHERE derived) AS families,
                count(*) FILTER (WHERE derived) AS derivatives,
                count(*) FILTER (WHERE derived AND NOT by_name) AS declared,
                count(*) FILTER (WHERE derived AND by_name) AS by_name,
                coalesce(sum(downloads), 0) AS ecosystem_downloads
-        FROM m GROUP BY org HAVING count(*) FILTER (WHERE derived) > 0
+        FROM {members} GROUP BY org HAVING count(*) FILTER (WHERE derived) > 0
         ORDER BY derivatives DESC, ecosystem_downloads DESC, org LIMIT {int(limit)}""").fetchall()
     return [OrgFamilies(org, int(f), int(d), int(dec), int(nm), int(eco)) for org, f, d, dec, nm, eco in rows]
