@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -328,3 +329,29 @@ def test_the_library_gives_the_same_figures(imported: list[dict[str, Any]], _iso
     assert [f.family for f in answer.families][:1] == ["Qwen/Base-A-8B"] and len(answer.families) == 3
     assert answer.taken_at == datetime(2026, 8, 21, 19, tzinfo=UTC)
     assert "state" in hubradar.__all__
+
+
+def test_the_report_page_has_a_state_of_the_hub_section_with_the_same_figures(run, hub, tmp_path: Path,
+                                                                             imported: list[dict[str, Any]]) -> None:
+    from htmlcheck import read_page
+
+    figures = state_json(run)
+    out = tmp_path / "radar.html"
+    result = run("report", "--out", str(out), "--limit", "3")
+    assert result.code == 0, result.err
+    markup = out.read_text(encoding="utf-8")
+    assert read_page(markup).problems == []
+    start = markup.index('<section class="card" id="state"')
+    section = markup[start: markup.index("</section>", start)]
+    assert "State of the Hub" in section and "whole-Hub snapshot of 2026-08-21 19:00 UTC" in section
+    assert f"{figures['models']:,}" in section and f"{figures['top_200_share'] * 100:.1f}%" in section
+    families = re.findall(r'<td class="id" data-sort="([^"]+)"', section)
+    assert families == [f["family"] for f in figures["families"][:5]]
+    md = run("report", "--format", "md", "--limit", "3")
+    assert md.code == 0 and "## State of the Hub" in md.out and "Qwen/Base-A-8B" in md.out
+
+
+def test_without_a_snapshot_the_report_has_no_state_section(run, hub, tmp_path: Path) -> None:
+    out = tmp_path / "radar.html"
+    assert run("report", "--out", str(out), "--limit", "3").code == 0
+    assert 'id="state"' not in out.read_text(encoding="utf-8")

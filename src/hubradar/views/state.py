@@ -199,12 +199,16 @@ def state_view(s: HubState, fmt: OutputFormat | str = OutputFormat.table) -> Vie
         if d.known < d.models else []
     notes.append(f"sizes: the weights' own count, else their base's (quantizations, mirrors); "
                  f"{s.sizes.from_base:,} from the base")
-    sections = [_families_view(s), _org_families_view(s),
-                _class_view(s.tasks, "task", f"By task (top {len(s.tasks.top)} of {s.tasks.classes:,})"),
-                _class_view(s.authors, "author", f"By author (top {len(s.authors.top)} of {s.authors.classes:,})"),
-                _class_view(s.regions, "region", "By region", _org_notes(s, "region")),
-                _class_view(s.kinds, "kind", "By organisation kind", _org_notes(s, "kind")),
-                _monthly_view(s)]
     return View(columns=[Column("figure", "figure", "text", wrap=True), Column("shown", "value", "text")],
                 rows=headline(s), meta=meta, title=_title(s), notes=notes, csv_keys=["key", "value"],
-                extra_sections=sections)
+                extra_sections=state_sections(s))
+
+
+def state_sections(s: HubState) -> list[View]:
+    """The sections after the headline: families first (the report's page shows them too)."""
+    return [_families_view(s), _org_families_view(s),
+            _class_view(s.tasks, "task", f"By task (top {len(s.tasks.top)} of {s.tasks.classes:,})"),
+            _class_view(s.authors, "author", f"By author (top {len(s.authors.top)} of {s.authors.classes:,})"),
+            _class_view(s.regions, "region", "By region", _org_notes(s, "region")),
+            _class_view(s.kinds, "kind", "By organisation kind", _org_notes(s, "kind")),
+            _monthly_view(s)]
