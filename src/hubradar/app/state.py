@@ -201,16 +201,19 @@ def _rules() -> str:
 
 
 def _roots(con: duckdb.DuckDBPyConnection, snapshot: parquet.SnapshotFile, cache_dir: Path | None) -> str:
-    """`st_roots` (id, family, ecosystem, by_name) of the whole snapshot: kept from an earlier report, else built."""
+    """`st_roots` (id, root, by_name, base_params) of the whole snapshot: kept from an earlier report, else built."""
     kept = derived.derived_path(snapshot, "roots", _rules(), cache_dir)
     if derived.read_table(con, kept, "st_roots"):
         return "st_roots"
+    # `pos`: the order of a listing by downloads (what the lineage breaks ties by), sorted on two columns only.
+    con.execute("CREATE OR REPLACE TEMP TABLE st_pos AS "
+                "SELECT id, row_number() OVER (ORDER BY downloads DESC NULLS LAST, id) AS pos FROM st_file")
     con.execute(f"CREATE OR REPLACE TEMP TABLE st_lineage AS SELECT {', '.join(_READ)}, pos FROM st_file "
                 "JOIN st_pos USING (id)")
     lineage.build_lineage(con, "st_lineage")
-    ecosystems.roots_table(con, "st_roots")
-    for table in ("st_lineage", "lin_rec", "lin_meta", "lin_stem", "lin_mlink", "lin_nlink", "lin_all", "lin_jump",
-                  "lin_links", "lin_fam", "lin_eco", "lin_roots", "eco_named"):
+    ecosystems.roots_table(con, "st_lineage", "st_roots")
+    for table in ("st_lineage", "st_pos", "lin_rec", "lin_meta", "lin_stem", "lin_mlink", "lin_nlink", "lin_all",
+                  "lin_jump", "lin_links", "lin_fam", "lin_eco", "lin_roots", "eco_named"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     derived.write_table(con, "st_roots", kept, cache_dir)
     return "st_roots"
@@ -220,18 +223,16 @@ def _figures(con: duckdb.DuckDBPyConnection, snapshot: parquet.SnapshotFile, tab
              task: str | None, author: str | None, limit: int, cache_dir: Path | None) -> HubState:
     metadata = parquet.read_metadata(snapshot.path)
     parquet.relation(con, snapshot).create_view("st_file", replace=True)
-    # `pos`: the order of a listing by downloads (what the lineage breaks ties by), sorted on two columns only.
-    con.execute("CREATE OR REPLACE TEMP TABLE st_pos AS "
-                "SELECT id, row_number() OVER (ORDER BY downloads DESC NULLS LAST, id) AS pos FROM st_file")
     roots = _roots(con, snapshot, cache_dir)
-    figures = ", ".join(c for c in _READ if c not in _LINEAGE_ONLY)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE st_all AS SELECT {figures} FROM st_file")
+    figures = ", ".join(f"f.{c}" for c in _READ if c not in _LINEAGE_ONLY)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE st_all AS SELECT {figures}, r.root, r.by_name, r.base_params "
+                f"FROM st_file f JOIN {roots} r ON r.id = f.id")
     con.execute(f"CREATE OR REPLACE TEMP VIEW st_picked AS SELECT * FROM st_all WHERE {_filter(task, author)}")
     total = state.distribution(con, "st_picked")
     if (task or author) and total.models == 0:
         asked = ", ".join(f"{name} {value}" for name, value in (("task", task), ("author", author)) if value)
         raise HubradarError(f"no model of the snapshot of {snapshot.taken_at:%Y-%m-%d} matches {asked}")
-    members = ecosystems.members(con, "st_picked", roots)
+    members = ecosystems.members("st_picked")
     families_total, families = ecosystems.families(con, members, "st_all", limit=limit)
     orgs = _load_orgs(con, table)
     covered_models, covered_downloads = state.org_coverage(con, "st_picked", orgs)
@@ -246,7 +247,7 @@ def _figures(con: duckdb.DuckDBPyConnection, snapshot: parquet.SnapshotFile, tab
         snapshot=snapshot, metadata=metadata, task=task, author=author, distribution=total,
         families_total=families_total, families=families,
         org_families=ecosystems.org_families(con, members, limit=limit), named_models=int(named),
-        sizes=state.sizes(con, "st_picked", everything="st_all", roots=roots),
+        sizes=state.sizes(con, "st_picked", base="base_params"),
         tasks=state.breakdown(con, "st_picked", "task", limit=limit, total=total),
         authors=state.breakdown(con, "st_picked", state.author_key(), limit=limit, total=total),
         monthly=state.monthly(con, "st_picked"),

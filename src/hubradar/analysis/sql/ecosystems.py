@@ -60,20 +60,25 @@ def mark_named(con: Connection) -> int:
     return int(con.execute(f"SELECT count(*) FROM {NAMED}").fetchone()[0])
 
 
-def roots_table(con: Connection, table: str = "eco_roots") -> str:
-    """`table`(id, family, ecosystem, by_name): what the figures need of the lineage, in one table."""
+def roots_table(con: Connection, source: str, table: str = "eco_roots") -> str:
+    """`table`(id, root, by_name, base_params): what the figures need of the lineage, in one table.
+
+    `root` is the ecosystem root, `base_params` the family root's own parameter count (a
+    quantization or mirror carries its base's weights; NULL for a root) from `source`.
+    """
+    from hubradar.analysis.sql.state import own_params
+
     mark_named(con)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT r.id, r.family, r.ecosystem, "
-                f"n.id IS NOT NULL AS by_name FROM lin_roots r LEFT JOIN {NAMED} n ON n.id = r.id")
-    return table
-
-
-def members(con: Connection, source: str, roots: str, table: str = "eco_members") -> str:
-    """`table`: each model of `source` with its root, whether it derives from it, and whether by name."""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT s.id, s.downloads, r.ecosystem AS root, s.id <> r.ecosystem AS derived, r.by_name
-        FROM {source} s JOIN {roots} r ON r.id = s.id""")
+        SELECT r.id, r.ecosystem AS root, n.id IS NOT NULL AS by_name, {own_params('b')} AS base_params
+        FROM lin_roots r LEFT JOIN {NAMED} n ON n.id = r.id
+        LEFT JOIN {source} b ON b.id = r.family AND r.family <> r.id""")
     return table
+
+
+def members(source: str) -> str:
+    """SQL: each model of `source` (with `root`, `by_name`) and whether it derives from its root."""
+    return f"(SELECT id, downloads, root, id <> root AS derived, by_name FROM {source})"
 
 
 def families(con: Connection, members: str, everything: str, *, limit: int = 10) -> tuple[int, list[Family]]:
@@ -87,9 +92,11 @@ def families(con: Connection, members: str, everything: str, *, limit: int = 10)
                    count(*) FILTER (WHERE derived AND NOT by_name) AS declared,
                    count(*) FILTER (WHERE derived AND by_name) AS by_name,
                    coalesce(sum(downloads), 0) AS ecosystem_downloads
-            FROM {members} GROUP BY root HAVING count(*) FILTER (WHERE derived) > 0)
-        SELECT count(*) OVER () AS n, f.*, e.id IS NOT NULL AS listed, e.downloads
-        FROM fam f LEFT JOIN {everything} e ON e.id = f.root
+            FROM {members} GROUP BY root HAVING count(*) FILTER (WHERE derived) > 0),
+        top AS (SELECT count(*) OVER () AS n, * FROM fam
+                ORDER BY derivatives DESC, ecosystem_downloads DESC, root LIMIT {int(limit)})
+        SELECT t.*, e.id IS NOT NULL AS listed, e.downloads
+        FROM top t LEFT JOIN {everything} e ON e.id = t.root
         ORDER BY derivatives DESC, ecosystem_downloads DESC, root LIMIT {int(limit)}""").fetchall()
     total = int(rows[0][0]) if rows else 0
     return total, [Family(family=root, listed=bool(listed), derivatives=int(d), declared=int(dec), by_name=int(nm),

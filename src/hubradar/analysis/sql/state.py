@@ -162,18 +162,15 @@ def own_params(alias: str = "") -> str:
     return f"coalesce(nullif({prefix}safetensors_total, 0), nullif({prefix}gguf_total, 0))"
 
 
-def sizes(con: Connection, source: str, *, everything: str | None = None, roots: str | None = None) -> Sizes:
+def sizes(con: Connection, source: str, *, base: str | None = None) -> Sizes:
     """Mean and median parameter counts of `source`'s models, plain and weighted by 30-day downloads.
 
-    With `roots` (lin_roots: id, family) and `everything` (the whole snapshot, where a root may be),
-    a model without a count of its own takes its family root's.
+    `base`: a column of `source` holding the family root's own count (NULL for a root), which a
+    model without a count of its own takes.
     """
-    if roots and everything:
-        sized = f"""
-            SELECT s.downloads, coalesce({own_params('s')}, {own_params('b')}) AS p,
-                   {own_params('s')} IS NULL AND {own_params('b')} IS NOT NULL AS from_base
-            FROM {source} s LEFT JOIN {roots} r ON r.id = s.id AND r.family <> s.id
-            LEFT JOIN {everything} b ON b.id = r.family"""
+    if base:
+        sized = (f"SELECT downloads, coalesce({own_params()}, {base}) AS p, "
+                 f"{own_params()} IS NULL AND {base} IS NOT NULL AS from_base FROM {source}")
     else:
         sized = f"SELECT downloads, {own_params()} AS p, false AS from_base FROM {source}"
     row = con.execute(f"""
