@@ -247,10 +247,21 @@ def test_every_figure_matches_its_definition(run, imported: list[dict[str, Any]]
     assert got["sizes"]["params_from_base"] == 3  # the GGUF of the finetune, the GGUF and the mirror
 
 
+def test_the_lineage_of_a_snapshot_is_kept_and_read_again(run, imported: list[dict[str, Any]],
+                                                          _isolated: Path) -> None:
+    first = state_json(run)
+    [kept] = (_isolated / "hub" / "derived").glob("models-20260821T190000Z.roots-*.parquet")
+    assert state_json(run) == first  # read from the kept roots
+    kept.write_bytes(b"damaged")
+    assert state_json(run) == first  # a damaged file is built again, and replaced
+    assert kept.read_bytes()[:4] == b"PAR1"
+
+
 def test_the_table_csv_and_markdown_show_the_same_figures(run, imported: list[dict[str, Any]]) -> None:
     table = run("state")
     assert table.code == 0, table.err
-    assert "The state of the Hub" in table.out and "Families with most derivatives" in table.out
+    assert "State of the Hub, 2026-08-21 19:00 UTC (import)" in table.out
+    assert "Families with most derivatives" in table.out
     assert "Qwen/Base-A-8B" in table.out and "By region" in table.out and "unknown" in table.out
     csv_out = run("state", "--format", "csv")
     assert csv_out.code == 0

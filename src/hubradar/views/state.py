@@ -12,7 +12,7 @@ from typing import Any
 from hubradar.analysis.sql.state import BELOW, TOP_FEW, Breakdown, Share
 from hubradar.app.state import HubState
 from hubradar.core.time import to_iso
-from hubradar.core.units import human_count, human_params
+from hubradar.core.units import count_of, human_count, human_params
 from hubradar.views.view import Column, OutputFormat, View
 
 MONTHS_SHOWN = 12  # a table's months; json and csv have every one
@@ -89,9 +89,9 @@ def headline(s: HubState) -> list[dict[str, Any]]:
         row("downloads", "downloads, last 30 days", d.downloads, human_count(d.downloads)),
         row("top_200_share", f"held by the top {TOP_FEW} models", d.concentration.get("top_200"),
             _pct(d.concentration.get("top_200"))),
-        row("top_0_01_percent_share", f"held by the top 0.01% ({counts.get('top_0.01%', 0):,} models)",
+        row("top_0_01_percent_share", f"held by the top 0.01% ({count_of(counts.get('top_0.01%', 0), 'model')})",
             d.concentration.get("top_0.01%"), _pct(d.concentration.get("top_0.01%"))),
-        row("top_1_percent_share", f"held by the top 1% ({counts.get('top_1%', 0):,} models)",
+        row("top_1_percent_share", f"held by the top 1% ({count_of(counts.get('top_1%', 0), 'model')})",
             d.concentration.get("top_1%"), _pct(d.concentration.get("top_1%"))),
         row("gini", "Gini of downloads (0 equal, 1 one model has all)", d.gini,
             "-" if d.gini is None else f"{d.gini:.3f}"),
@@ -99,7 +99,7 @@ def headline(s: HubState) -> list[dict[str, Any]]:
         row(f"share_below_{BELOW}", f"models under {BELOW} downloads (30 days)", d.share_below, _pct(d.share_below)),
         row(f"share_below_{BELOW}_all_time", f"models under {BELOW} downloads (all time)", d.share_below_all_time,
             _pct(d.share_below_all_time)),
-        row("mean_params", f"mean size ({_pct(z.model_share, 0)} of models state one)", z.mean,
+        row("mean_params", f"mean size (of the {_pct(z.model_share, 0)} of models with a count)", z.mean,
             human_params(_int(z.mean))),
         row("median_params", "median size", z.median, human_params(_int(z.median))),
         row("weighted_mean_params", "mean size of a download", z.weighted_mean, human_params(_int(z.weighted_mean))),
@@ -118,7 +118,7 @@ def _int(value: float | None) -> int | None:
 def _title(s: HubState) -> str:
     filters = "".join(f", {name} {value}" for name, value in (("task", s.task), ("author", s.author)) if value)
     source = s.metadata.get("source") or "snapshot"
-    return f"The state of the Hub{filters}: snapshot of {s.taken_at:%Y-%m-%d %H:%M} UTC ({source})"
+    return f"State of the Hub{filters}, {s.taken_at:%Y-%m-%d %H:%M} UTC ({source})"
 
 
 def _class_view(breakdown: Breakdown, name: str, title: str, notes: list[str] | None = None) -> View:
