@@ -211,10 +211,13 @@ def _roots(con: duckdb.DuckDBPyConnection, snapshot: parquet.SnapshotFile, cache
     if derived.read_table(con, kept, "st_roots"):
         return "st_roots"
     # `pos`: the order of a listing by downloads (what the lineage breaks ties by), sorted on two columns only.
-    con.execute("CREATE OR REPLACE TEMP TABLE st_pos AS "
-                "SELECT id, row_number() OVER (ORDER BY downloads DESC NULLS LAST, id) AS pos FROM st_file")
+    # (joined back by the file's row number: an integer join, not one on 2M ids)
+    rows = f"read_parquet({parquet.sql_path(snapshot.path)}, file_row_number = true)"
+    con.execute("CREATE OR REPLACE TEMP TABLE st_pos AS SELECT file_row_number AS r, "
+                f"row_number() OVER (ORDER BY downloads DESC NULLS LAST, id) AS pos FROM {rows}")
     columns = ", ".join(_NARROW_TAGS if c == "tags" else c for c in _READ)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE st_lineage AS SELECT {columns}, pos FROM st_file JOIN st_pos USING (id)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE st_lineage AS SELECT {columns}, pos FROM {rows} f "
+                "JOIN st_pos p ON p.r = f.file_row_number")
     lineage.build_lineage(con, "st_lineage")
     ecosystems.roots_table(con, "st_lineage", "st_roots")
     for table in ("st_lineage", "st_pos", "lin_rec", "lin_meta", "lin_stem", "lin_mlink", "lin_nlink", "lin_all",
