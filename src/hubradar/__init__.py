@@ -25,6 +25,7 @@ _EXPORTS = {
     "gaps": "hubradar.app.api",
     "movers": "hubradar.app.api",
     "hub_movers": "hubradar.app.hub_movers",
+    "state": "hubradar.app.api",
     "Listing": "hubradar.core.listing",
     "ListingQuery": "hubradar.core.query",
     "ModelRecord": "hubradar.core.record",

@@ -25,10 +25,13 @@ from hubradar.core.sizes import SizeBand, SizeFilter
 from hubradar.core.vocabulary import SORTS, TOP_SORTS, check
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from hubradar.analysis.movers import Movers
     from hubradar.app.family import ModelTree
     from hubradar.app.gaps import GapReport
     from hubradar.app.groups import Grouped
+    from hubradar.app.state import HubState
 
 
 class _Notices(list[str]):
@@ -137,3 +140,18 @@ def movers(*, since: str = "7d", sort: str = "downloads", task: str | None = Non
     query = ListingQuery(sort=sort, task=task)
     with reader(Path(cache_dir) if cache_dir else None, _Notices()) as store:
         return compare(store, query, parse_since(since), group)
+
+
+def state(*, at: date | datetime | str | None = None, task: str | None = None, author: str | None = None,
+          orgs: Path | str | None = None, limit: int = 10, cache_dir: Path | str | None = None) -> HubState:
+    """The state of the Hub from the latest whole-Hub snapshot (or the newest at or before `at`), as
+    `hubradar state` shows it: `.distribution`, `.families`, `.sizes`, `.tasks`, `.regions` ...
+
+    Reads only the snapshots under `cache_dir` (made by `hubradar crawl` or `import`); `orgs` is an
+    org table of your own (else `HUBRADAR_ORGS`, else the one shipped with hubradar).
+    """
+    from hubradar.app.state import hub_state
+
+    return hub_state(at=at, task=task, author=author, limit=limit,
+                     orgs=Path(orgs) if orgs is not None else None,
+                     cache_dir=Path(cache_dir).expanduser() if cache_dir is not None else None)

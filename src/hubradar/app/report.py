@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hubradar.app.gaps import GapReport, find_gaps, read_scores
 from hubradar.app.groups import Grouped, group_listing
@@ -24,6 +25,10 @@ from hubradar.core.snapshot import SnapshotInfo
 from hubradar.core.time import Since, now_utc
 from hubradar.store.db import Store
 
+if TYPE_CHECKING:
+    from hubradar.app.state import HubState
+
+STATE_FAMILIES = 5  # families the "State of the Hub" section lists
 FAMILY_DEPTH = 1000  # families are grouped over the 1,000 most downloaded models: one request
 MOVERS_QUERY = ListingQuery(sort="downloads")
 MOVERS_SINCE = timedelta(days=7)
@@ -50,6 +55,7 @@ class Radar:
     families: Grouped | None = None
     history: RankHistory | None = None  # None: fewer than two stored snapshots of the downloads listing
     gaps: GapReport | None = None
+    hub: HubState | None = None  # the latest whole-Hub snapshot's figures; None without one
 
 
 def _evenly(items: Sequence[SnapshotInfo], count: int) -> list[SnapshotInfo]:
@@ -114,4 +120,23 @@ def radar(options: FetchOptions, *, tasks: Sequence[str | None] = (), limit: int
     for notice in gaps.notices if gaps else ():
         notify(notice)
     families = group_listing(deep, options, by="family", depth=FAMILY_DEPTH)
-    return Radar(now_utc(), trending, tops, families, history, gaps)
+    return Radar(now_utc(), trending, tops, families, history, gaps, whole_hub(options))
+
+
+def whole_hub(options: FetchOptions) -> HubState | None:
+    """The figures of the latest whole-Hub snapshot, if one was made (`hubradar crawl` or `import`).
+
+    No snapshot is no section; one that cannot be read is a notice, never a failed page.
+    """
+    from hubradar.store import parquet
+
+    if parquet.latest(options.cache_dir) is None:
+        return None
+    from hubradar.app.state import hub_state
+    from hubradar.core.errors import HubradarError
+
+    try:
+        return hub_state(cache_dir=options.cache_dir, limit=STATE_FAMILIES)
+    except HubradarError as err:
+        options.notify(f"the State of the Hub section is left out: {err}")
+        return None

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "report"),
     "family": ("family", "family"),
     "crawl": ("crawl", "crawl_cmd"),
+    "state": ("state", "state_cmd"),
 }
 
 

@@ -17,11 +17,13 @@ from hubradar.app.gaps import GapReport
 from hubradar.app.groups import Grouped
 from hubradar.app.history import HOW_TO_RECORD
 from hubradar.app.report import Radar, RankHistory
+from hubradar.app.state import HubState
 from hubradar.core.listing import Listing, Source
 from hubradar.views.chart import ScatterPlot
 from hubradar.views.gaps import gaps_notes, gaps_scatter, gaps_view
 from hubradar.views.history import movers_summary, movers_view
 from hubradar.views.listing import listing_view
+from hubradar.views.state import headline, state_sections
 from hubradar.views.view import Column, OutputFormat, View
 
 NO_HISTORY = f"Movers appear once two snapshots of the downloads listing are stored: {HOW_TO_RECORD}."
@@ -97,6 +99,29 @@ class Gaps:
 
 
 @dataclass(frozen=True)
+class HubFigures:
+    """The State of the Hub from the latest whole-Hub snapshot: the headline figures and the top families."""
+
+    headline: View
+    families: View
+    source: str  # which snapshot, taken when
+
+
+HUB_FIGURES = ("models", "downloads", "top_200_share", "gini", "median_downloads", "share_below_200",
+               "weighted_mean_params", "weighted_median_params")
+
+
+def hub_figures(state: HubState) -> HubFigures:
+    rows = [r for r in headline(state) if r["key"] in HUB_FIGURES]
+    view = View(columns=[Column("figure", "figure", "text"), Column("shown", "value", "text")], rows=rows)
+    families = state_sections(state)[0]
+    taken = f"{state.taken_at:%Y-%m-%d %H:%M} UTC"
+    source = (f"whole-Hub snapshot of {taken} ({state.metadata.get('source') or 'snapshot'}, "
+              f"{state.distribution.models:,} models); every figure: hubradar state")
+    return HubFigures(view, replace(families, title=None), source)
+
+
+@dataclass(frozen=True)
 class RadarContent:
     generated_at: datetime
     trending: Ranked
@@ -104,6 +129,7 @@ class RadarContent:
     families: Families | None = None
     movers: MoverTables | None = None
     gaps: Gaps | None = None
+    hub: HubFigures | None = None
     notes: list[str] = field(default_factory=list)  # one line each under the page's heading
     legend: Mapping[str, str] = field(default_factory=lambda: dict(LEGEND))  # flag -> what it means
 
@@ -175,5 +201,6 @@ def radar_content(radar: Radar) -> RadarContent:
         families=families_of(radar.families) if radar.families is not None else None,
         movers=mover_tables(radar.history) if radar.history is not None else None,
         gaps=gaps_of(radar.gaps) if radar.gaps is not None else None,
+        hub=hub_figures(radar.hub) if radar.hub is not None else None,
         notes=[] if radar.history is not None else [NO_HISTORY],
     )

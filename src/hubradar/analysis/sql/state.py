@@ -12,7 +12,13 @@ downloads are known (`known`).
 - median downloads (the mean of the two middle values for an even count), the share of models
   under 200 downloads (30 days, and all-time where known);
 - shares and the top by task and by author (`author`, else the id's org), the unknown task its
-  own class; new models per month of `created_at` (UTC).
+  own class; new models per month of `created_at` (UTC);
+- sizes: a model's parameter count is its own (`safetensors_total`, else `gguf_total`; 0 is
+  unknown), else its family root's own count when lineage is built (a quantization or mirror
+  carries its base's weights); the mean and median over the models with a count, and the same
+  weighted by 30-day downloads (the weighted median: the count at which half the downloads of
+  sized models are reached, counting up from the smallest);
+- org coverage: the models and downloads whose org is a row of the org table.
 """
 
 from __future__ import annotations
@@ -134,3 +140,61 @@ def org_classes(con: Connection, source: str, orgs: str, column: str, total: Dis
         FROM {source} s LEFT JOIN {orgs} o ON o.org_lower = lower({author_key('s')})
         GROUP BY k ORDER BY k IS NULL, downloads DESC, models DESC, k""").fetchall()
     return Breakdown(len(rows), [_share(k, m, d, total) for k, m, d in rows])
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Parameter counts of the models, as they are and weighted by downloads."""
+
+    models: int  # with a known count
+    from_base: int  # ... of which the count is their family root's
+    model_share: float | None  # of all the models
+    download_share: float | None  # of all the downloads: what the weighted figures stand on
+    mean: float | None
+    median: float | None
+    weighted_mean: float | None
+    weighted_median: float | None
+
+
+def own_params(alias: str = "") -> str:
+    """SQL: a model's own parameter count, from its weights' metadata (0 is unknown)."""
+    prefix = f"{alias}." if alias else ""
+    return f"coalesce(nullif({prefix}safetensors_total, 0), nullif({prefix}gguf_total, 0))"
+
+
+def sizes(con: Connection, source: str, *, base: str | None = None) -> Sizes:
+    """Mean and median parameter counts of `source`'s models, plain and weighted by 30-day downloads.
+
+    `base`: a column of `source` holding the family root's own count (NULL for a root), which a
+    model without a count of its own takes.
+    """
+    if base:
+        sized = (f"SELECT downloads, coalesce({own_params()}, {base}) AS p, "
+                 f"{own_params()} IS NULL AND {base} IS NOT NULL AS from_base FROM {source}")
+    else:
+        sized = f"SELECT downloads, {own_params()} AS p, false AS from_base FROM {source}"
+    row = con.execute(f"""
+        WITH sized AS ({sized}), known AS (SELECT p, coalesce(downloads, 0) AS d, from_base FROM sized
+                                          WHERE p IS NOT NULL),
+        cum AS (SELECT p, sum(d) OVER (ORDER BY p ROWS UNBOUNDED PRECEDING) AS c, sum(d) OVER () AS t
+                FROM known WHERE d > 0)
+        SELECT (SELECT count(*) FROM sized), (SELECT sum(downloads) FROM sized),
+               count(*), count(*) FILTER (WHERE from_base), sum(d), avg(p), quantile_cont(p, 0.5),
+               sum(CAST(p AS DOUBLE) * d) / nullif(sum(d), 0),
+               (SELECT min(p) FROM cum WHERE 2 * c >= t)
+        FROM known""").fetchone()
+    models, downloads, known, from_base, known_downloads, mean, median, weighted_mean, weighted_median = row
+    return Sizes(
+        models=int(known), from_base=int(from_base), model_share=known / models if models else None,
+        download_share=int(known_downloads or 0) / int(downloads) if downloads else None,
+        mean=float(mean) if mean is not None else None, median=float(median) if median is not None else None,
+        weighted_mean=float(weighted_mean) if weighted_mean is not None else None,
+        weighted_median=float(weighted_median) if weighted_median is not None else None)
+
+
+def org_coverage(con: Connection, source: str, orgs: str) -> tuple[int, int]:
+    """The models, and their downloads, whose org is a row of the org table `orgs` (org_lower)."""
+    models, downloads = con.execute(f"""
+        SELECT count(*), coalesce(sum(s.downloads), 0) FROM {source} s
+        SEMI JOIN {orgs} o ON o.org_lower = lower({author_key('s')})""").fetchone()
+    return int(models), int(downloads)

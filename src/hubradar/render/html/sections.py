@@ -18,7 +18,7 @@ from hubradar.render.html.tables import table_html, table_markdown
 from hubradar.render.scatter import Scatter, to_plain
 from hubradar.render.text import clean, md_escape
 from hubradar.views.listing import SOURCE_TEXT
-from hubradar.views.report import Families, Gaps, MoverTables, RadarContent, Ranked
+from hubradar.views.report import Families, Gaps, HubFigures, MoverTables, RadarContent, Ranked
 from hubradar.views.view import Column
 
 # ---------------------------------------------------------------------------------------------
@@ -246,6 +246,26 @@ def families_section(families: Families) -> Section:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# The whole Hub: one snapshot of every model
+
+
+def hub_section(hub: HubFigures) -> Section:
+    """The headline figures of the latest whole-Hub snapshot and the families with most derivatives."""
+    notes = "".join(f'<p class="more">{esc(clean(n))}</p>\n' for n in hub.families.notes)
+    return Section(
+        key="state", title="State of the Hub",
+        intro="Every public model at one moment (a whole-Hub snapshot): how concentrated downloads are, how "
+        "big a downloaded model is, and which bases the most models are built on.",
+        html=(f'<p class="source">{esc(hub.source)}</p>\n' + table_html(hub.headline, label="State of the Hub")
+              + "\n" + table_html(hub.families, sorted_by="derivatives", label="Families with most derivatives")
+              + "\n" + notes),
+        markdown=(f"_{md_escape(hub.source)}_\n\n" + table_markdown(hub.headline) + "\n"
+                  + table_markdown(replace(hub.families, notes=[])) + "\n"
+                  + "".join(f"_{md_escape(clean(n))}_\n" for n in hub.families.notes)),
+    )
+
+
 def radar_report(content: RadarContent, *, title: str = "Hub radar") -> Report:
     """The radar page from its content: add a section by listing one more section function here.
 
@@ -255,6 +275,8 @@ def radar_report(content: RadarContent, *, title: str = "Hub radar") -> Report:
     sections = [trending_section(content.trending, at, legend), *(top_section(t, at, legend) for t in content.tops)]
     if content.families is not None:
         sections.append(families_section(content.families))
+    if content.hub is not None:
+        sections.append(hub_section(content.hub))
     if content.movers is not None:
         sections.append(movers_section(content.movers))
     if content.gaps is not None:
