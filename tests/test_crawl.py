@@ -123,6 +123,8 @@ def test_a_crawl_writes_one_snapshot_equal_to_the_served_hub(run, generated, _is
         "SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)]).fetchall())
     assert meta["hubradar_schema"] == "1" and meta["source"] == "crawl" and meta["origin"] == hub.url
     assert path.name == f"models-{meta['taken_at'].replace('-', '').replace(':', '')}.parquet"
+    [roots] = (_isolated / "hub" / "derived").glob(f"{path.stem}.roots-*.parquet")  # its lineage, for `state`
+    assert duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(roots)]).fetchone()[0] > 0
 
 
 def test_the_hub_going_down_mid_crawl_keeps_every_page_and_the_rerun_finishes(run, generated, _isolated: Path) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hubradar.app.options import FetchOptions
+from hubradar.app.state import keep_lineage
 from hubradar.core.crawl import EXPECTED_MODELS, CrawlProgress, NoProgress, SnapshotWritten
 from hubradar.core.errors import HubError, HubradarError, StoreError, UsageError, param
 from hubradar.core.time import from_iso
@@ -120,6 +121,7 @@ def _crawl(client: HubClient, state: CrawlDir, query: dict, options: FetchOption
                        limit=budget.limit if budget else None)
         shown.finishing(checkpoint.rows)
         written = _assemble(state, checkpoint, options.cache_dir, memory_limit)
+        keep_lineage(written, options.cache_dir, memory_limit)
     finally:
         shown.stop()
     state.clear()
@@ -194,6 +196,7 @@ def import_dump(path: Path, at: datetime, cache_dir: Path | None = None,
         models = parquet.row_count(con, written)
     finally:
         con.close()
+    keep_lineage(written, cache_dir, memory_limit)
     return SnapshotWritten(written.path, models, received, seconds=time.monotonic() - began)
 
 
