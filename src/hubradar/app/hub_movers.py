@@ -48,7 +48,7 @@ def pick(snapshots: list[parquet.SnapshotFile], since: Since | None,
     """(older, newer): the newest snapshot and the one at or just before `since` (default: the one before)."""
     where = parquet.snapshots_dir(cache_dir)
     if len(snapshots) < 2:
-        held = (f"only one, of {snapshots[0].taken_at:%Y-%m-%d %H:%M} UTC," if snapshots else "none")
+        held = (f"only one, of {snapshots[0].taken_at:%Y-%m-%d %H:%M} UTC" if snapshots else "none")
         raise NotEnoughHistory(f"whole-Hub movers compare two snapshots and {where} holds {held}: {HOW_TO_SNAPSHOT}")
     newer = snapshots[-1]
     if since is None:
