@@ -84,3 +84,13 @@ def test_movers_reads_the_stored_history_and_says_when_there_is_none(run) -> Non
     cli = run("movers", "--since", "2026-08-15", "--format", "json").json()
     assert result.older.fetched_at.isoformat().startswith("2026-08-15")
     assert {r.id for r in result.rows} == {r["id"] for r in cli["rows"]} and len(result.rows) > 500
+
+
+def test_relative_adoption_comes_with_the_listing_when_asked_for(run) -> None:
+    ranked = hubradar.top(sort="ram", limit=3, offline=True)
+    values = [ranked.ram[m.id].value for m in ranked.rows]
+    assert values == sorted(values, reverse=True) and all(ranked.ram[m.id].basis == "snapshot" for m in ranked.rows)
+    cli = run("top", "--sort", "ram", "--limit", "3", "--offline", "--format", "json").json()
+    assert [(r["id"], r["ram"]) for r in cli["rows"]] == [(m.id, round(ranked.ram[m.id].value, 4)) for m in ranked.rows]
+    assert hubradar.trending(limit=3, offline=True).ram == {}  # not asked for: not computed
+    assert hubradar.trending(limit=3, ram=True, offline=True).ram

@@ -24,8 +24,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
+from hubradar.core.adoption import Ram
 from hubradar.core.record import ModelRecord
 
 WINDOW_DAYS = 30  # the Hub's `downloads` window
@@ -48,9 +49,6 @@ RAM_CLASSES: tuple[tuple[str, int, int | None], ...] = (
     ("100-250B", 100 * B, 250 * B),
     ("250B+", 250 * B, None),
 )
-
-Basis = Literal["history", "snapshot"]
-
 
 def ram_class(params: int | None) -> str | None:
     """The size class of a parameter count; None when unknown."""
@@ -102,16 +100,6 @@ class AgeCurve:
         if a1 - a0 > 2 * AGE_SLACK_DAYS + WINDOW_DAYS:  # too long unseen to draw a line through
             return None
         return v0 + (v1 - v0) * (age - a0) / (a1 - a0) if a1 > a0 else v1
-
-
-class Ram(NamedTuple):
-    """A model's RAM, its size class and day, the yardstick (the 10th's count) and how it was found."""
-
-    value: float
-    size_class: str
-    day: int
-    yardstick: float
-    basis: Basis
 
 
 class _Peer(NamedTuple):

@@ -59,21 +59,24 @@ def _listing(query: ListingQuery, signals: SignalRequest, sizes: SizeFilter | No
 
 def trending(*, task: str | None = None, author: str | None = None, search: str | None = None,
              library: str | None = None, served: bool = False, limit: int = 20, derivatives: bool = False,
-             size: SizeBand | str | None = None, min_params: str | None = None, max_params: str | None = None,
-             include_unknown: bool = False, **fetch: Any) -> Listing:
-    """Models rising now, by the Hub's trending score: `.rows` are the models, ranked."""
+             ram: bool = False, size: SizeBand | str | None = None, min_params: str | None = None,
+             max_params: str | None = None, include_unknown: bool = False, **fetch: Any) -> Listing:
+    """Models rising now, by the Hub's trending score: `.rows` are the models, ranked; with `ram`,
+    `.ram` maps each row's id to its relative adoption (RAM)."""
     query = ListingQuery(sort="trending", task=task, author=author, search=search, library=library, limit=limit,
                          inference_provider="all" if served else None)
-    return _listing(query, SignalRequest(derivatives=derivatives, limit=limit),
+    return _listing(query, SignalRequest(derivatives=derivatives, limit=limit, ram=ram),
                     _sizes(size, min_params, max_params, include_unknown), fetch)
 
 
 def top(*, sort: str = "downloads", task: str | None = None, author: str | None = None, search: str | None = None,
         library: str | None = None, served: bool = False, limit: int = 20, depth: int | None = None,
-        derivatives: bool = False, size: SizeBand | str | None = None, min_params: str | None = None,
-        max_params: str | None = None, include_unknown: bool = False, **fetch: Any) -> Listing:
+        derivatives: bool = False, ram: bool = False, size: SizeBand | str | None = None,
+        min_params: str | None = None, max_params: str | None = None, include_unknown: bool = False,
+        **fetch: Any) -> Listing:
     """The most relied-on models: by 30-day downloads, or `sort` (likes, trending, all-time, providers,
-    derivatives; the last two rank the top `depth` by downloads, one Hub request per model)."""
+    derivatives, ram; providers and derivatives rank the top `depth` by downloads, one Hub request per
+    model). With `ram` or `sort="ram"`, `.ram` maps each row's id to its relative adoption."""
     check(sort, dict.fromkeys(TOP_SORTS), "sort")
     spec = SORTS[sort]
     if spec.signal:
@@ -82,11 +85,11 @@ def top(*, sort: str = "downloads", task: str | None = None, author: str | None 
         rank_depth = max(depth or SIGNAL_DEPTH, limit)
         query = ListingQuery(sort="downloads", task=task, author=author, search=search, library=library,
                              limit=rank_depth, inference_provider="all" if served else None)
-        signals = SignalRequest(sort=sort, derivatives=derivatives, limit=limit, depth=rank_depth)
+        signals = SignalRequest(sort=sort, derivatives=derivatives, limit=limit, depth=rank_depth, ram=ram)
     else:
         query = ListingQuery(sort=sort, task=task, author=author, search=search, library=library, limit=limit,
                              inference_provider="all" if served else None)
-        signals = SignalRequest(derivatives=derivatives, limit=limit)
+        signals = SignalRequest(derivatives=derivatives, limit=limit, ram=ram)
     return _listing(query, signals, _sizes(size, min_params, max_params, include_unknown), fetch)
 
 

@@ -7,7 +7,7 @@ place an empty answer for an unknown task becomes a typo with suggestions. `rank
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,6 @@ from hubradar.store.cache import Cache
 from hubradar.store.db import Store
 
 if TYPE_CHECKING:
-    from hubradar.analysis.ram import Ram
     from hubradar.app.groups import Grouped
     from hubradar.app.ram import FlagHistory
 
@@ -155,7 +154,6 @@ class Ranked:
     listing: Listing  # `records` are the rows shown, ranked, sized and looked up as asked
     signals: SignalRequest
     sized: SizedListing | None = None  # with a size filter: what the filter looked through
-    ram: dict[str, Ram] = field(default_factory=dict)  # relative adoption of the rows, when asked for
     history: FlagHistory | None = None  # what the `jump` flag compares the rows with
 
 
@@ -176,7 +174,8 @@ def ranked(query: ListingQuery, options: FetchOptions, *, signals: SignalRequest
         options.notify(scan_notice(sized, query.sort))
         listing = replace(listing, records=[row.record for row in sized.rows])
     shown, ram = apply_signals(listing, signals, options)
-    return Ranked(shown, signals, sized, ram, flag_history(shown.records, shown.pool, shown.fetched_at, options))
+    shown = replace(shown, ram=dict(ram))
+    return Ranked(shown, signals, sized, flag_history(shown.records, shown.pool, shown.fetched_at, options))
 
 
 def grouped(query: ListingQuery, options: FetchOptions, *, by: str, depth: int = GROUP_DEPTH,

@@ -16,7 +16,7 @@ from hubradar.core.query import SignalRequest
 from hubradar.core.units import count_of
 
 if TYPE_CHECKING:
-    from hubradar.analysis.ram import Ram
+    from hubradar.core.adoption import Ram
 
 
 def served_unknown(listing: Listing) -> int:

@@ -57,7 +57,7 @@ def show(query: ListingQuery, *, fmt: OutputFormat, notify: Notifier, fetch: Fet
         view.meta["query"].update(signals.describe())
     else:
         result = ranked(query, options, signals=signals, sizes=sizes)
-        view = listing_view(result.listing, title, signals=signals.shown, sized=result.sized, ram=result.ram,
+        view = listing_view(result.listing, title, signals=signals.shown, sized=result.sized,
                             history=result.history)
         view.meta["query"].update(signals.describe())
     emit(view, fmt)

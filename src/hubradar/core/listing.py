@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from hubradar.core.query import ListingQuery
 from hubradar.core.record import ModelRecord
+
+if TYPE_CHECKING:
+    from hubradar.core.adoption import Ram
 
 Source = Literal["live", "cache", "snapshot"]
 
@@ -28,6 +31,7 @@ class Listing:
     notices: list[str] = field(default_factory=list)
     fell_back: bool = False
     snapshot_id: int | None = None  # the stored snapshot `pool` is (what is stored with it: app/groups.py)
+    ram: dict[str, Ram] = field(default_factory=dict)  # the rows' relative adoption, when it was asked for
 
     @property
     def rows(self) -> list[ModelRecord]:

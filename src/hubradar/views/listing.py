@@ -19,8 +19,8 @@ from hubradar.core.vocabulary import SORTS
 from hubradar.views.view import Column, View
 
 if TYPE_CHECKING:
-    from hubradar.analysis.ram import Ram
     from hubradar.app.ram import FlagHistory
+    from hubradar.core.adoption import Ram
 
 LISTING_COLUMNS = [
     Column("rank", "#", "int"),
@@ -110,16 +110,15 @@ def listing_meta(listing: Listing, sized: SizedListing | None = None) -> dict[st
 
 
 def listing_view(listing: Listing, title: str | None = None, *, signals: Collection[str] = (),
-                 sized: SizedListing | None = None, ram: Mapping[str, Ram] | None = None,
-                 history: FlagHistory | None = None) -> View:
+                 sized: SizedListing | None = None, history: FlagHistory | None = None) -> View:
     """The listing as a View; `signals` (providers, derivatives, ram) are shown and kept at any width.
 
     `sized` is the size-filtered listing `listing.records` were cut from, when a size filter was asked for;
-    `ram` the rows' relative adoption (`app.ram.listing_ram`); `history` what the `jump` flag compares with.
+    `listing.ram` the rows' relative adoption (`app.ram.listing_ram`); `history` what the `jump` flag compares with.
     """
     columns, rows, keys = _with_signals(listing, signals, sized)
     if "ram" in signals:
-        _add_ram(columns, rows, keys, ram or {})
+        _add_ram(columns, rows, keys, listing.ram)
     add_flags(listing, rows, history)
     fetched = f"{listing.fetched_at:%Y-%m-%d %H:%M} UTC"
     footnote = unknown_footnote(sized) if sized is not None else None
