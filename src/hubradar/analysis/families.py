@@ -39,7 +39,8 @@ from hubradar.analysis.family_sums import (
     merge_families,
     merged_ecosystems,
 )
-from hubradar.analysis.lineage import Lineage, Link, gc_paused, strip_markers
+from hubradar.analysis.lineage import Lineage, Link, strip_markers
+from hubradar.core.memory import gc_paused
 from hubradar.core.record import ModelRecord
 
 GROUPINGS = ("family", "author", "series")

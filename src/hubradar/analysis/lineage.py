@@ -24,9 +24,7 @@ Interface the rest of hubradar relies on:
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from itertools import compress
 from operator import and_, attrgetter, itemgetter
 
@@ -41,10 +39,11 @@ from hubradar.analysis.links import (
     new_link,
 )
 from hubradar.analysis.names import REUPLOADERS, downloads_of, name_links, strip_markers
+from hubradar.core.memory import gc_paused
 from hubradar.core.record import ModelRecord
 
 __all__ = ["RELATIONS", "REUPLOADERS", "SAME_WEIGHTS", "Lineage", "Link", "carries_other_weights",
-           "declared_relation", "gc_paused", "metadata_link", "strip_markers"]
+           "declared_relation", "metadata_link", "strip_markers"]
 
 _ID = attrgetter("id")
 _TAGS = attrgetter("tags")
@@ -54,24 +53,6 @@ _RELATION = itemgetter(1)  # Link.relation
 _INFERRED = itemgetter(2)  # Link.inferred
 _RELATION_BY_INITIAL = {relation[0]: relation for relation in RELATIONS}  # the four start differently
 _JOIN = "\x00".join
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic objects.
-
-    Building links or groups for 100,000 records allocates a few hundred thousand tuples and
-    lists; each time that crosses the collector's threshold it rescans every live object (the
-    records included), which costs more than the build itself. Nothing built here forms a cycle,
-    so reference counting frees it all; the collector's previous state is restored.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def carries_other_weights(record: ModelRecord) -> bool:

@@ -26,13 +26,14 @@ from hubradar.analysis import lineage as lineage_module
 from hubradar.analysis import links as links_module
 from hubradar.analysis import names as names_module
 from hubradar.analysis.families import Grouping, group_models
-from hubradar.analysis.lineage import Lineage, Link, gc_paused
+from hubradar.analysis.lineage import Lineage, Link
 from hubradar.analysis.links import new_link
 from hubradar.analysis.sizes import SizeEstimator
 from hubradar.app.options import FetchOptions
 from hubradar.core import query as query_module
 from hubradar.core import record as record_module
 from hubradar.core.listing import Listing
+from hubradar.core.memory import gc_paused
 from hubradar.core.query import rank
 from hubradar.core.record import ModelRecord
 from hubradar.core.sizes import SizeFilter

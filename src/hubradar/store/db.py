@@ -11,7 +11,6 @@ Administration (what it holds, pruning) is store.admin.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import sqlite3
@@ -20,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from hubradar.core.errors import StoreError
+from hubradar.core.memory import gc_paused
 from hubradar.core.record import ModelRecord
 from hubradar.core.snapshot import Snapshot, SnapshotInfo
 from hubradar.core.time import from_iso, now_utc, to_iso
@@ -288,18 +288,12 @@ class Store(Connection):
         # One decoding guard for the whole loop, the moving numbers put into the stored fields before
         # the record is made (not `replace`d after), and the cyclic collector paused (records hold
         # no cycles; it would rescan them all as they pile up): 100,000 rows in half the time.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
-            with _decoding(f"a row of snapshot {info.id}"):
-                for data, downloads, all_time, likes, trending in rows:
-                    fields = json.loads(data)
-                    fields.update(downloads=downloads, downloads_all_time=all_time, likes=likes,
-                                  trending_score=trending)
-                    records.append(ModelRecord.from_dict(fields))
-        finally:
-            if paused:
-                gc.enable()
+        with gc_paused(), _decoding(f"a row of snapshot {info.id}"):
+            for data, downloads, all_time, likes, trending in rows:
+                fields = json.loads(data)
+                fields.update(downloads=downloads, downloads_all_time=all_time, likes=likes,
+                              trending_score=trending)
+                records.append(ModelRecord.from_dict(fields))
         return Snapshot(info, records)
 
     @guarded
