@@ -173,8 +173,7 @@ def ranked(query: ListingQuery, options: FetchOptions, *, signals: SignalRequest
         sized = sized_listing(listing, sizes)
         options.notify(scan_notice(sized, query.sort))
         listing = replace(listing, records=[row.record for row in sized.rows])
-    shown, ram = apply_signals(listing, signals, options)
-    shown = replace(shown, ram=dict(ram))
+    shown = apply_signals(listing, signals, options)
     return Ranked(shown, signals, sized, flag_history(shown.records, shown.pool, shown.fetched_at, options))
 
 

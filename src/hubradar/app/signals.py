@@ -34,9 +34,9 @@ def served_unknown(listing: Listing) -> int:
     return sum(1 for r in load_bundled().records if r.providers is None and rest.matches(r))
 
 
-def apply_signals(listing: Listing, request: SignalRequest, options: FetchOptions) -> tuple[Listing, dict[str, Ram]]:
-    """Look up, rank and cut a listing as `request` asks, with the RAM of its rows when asked for
-    (empty otherwise); notices go to `options.notify`."""
+def apply_signals(listing: Listing, request: SignalRequest, options: FetchOptions) -> Listing:
+    """Look up, rank and cut a listing as `request` asks, with the RAM of its rows (`Listing.ram`)
+    when asked for (empty otherwise); notices go to `options.notify`."""
     records = listing.records
     online = not listing.fell_back
     ram: dict[str, Ram] = {}
@@ -66,4 +66,4 @@ def apply_signals(listing: Listing, request: SignalRequest, options: FetchOption
     if left_out:
         options.notify(f"the bundled snapshot does not say which models are served: {count_of(left_out, 'model')} of "
                        f"unknown serving are left out of {param('served')}")
-    return replace(listing, records=records), ram
+    return replace(listing, records=records, ram=ram)

@@ -109,7 +109,7 @@ def fit_columns(view: View, width: int) -> Fit:
         drop_one()
     while not id_cols and spare(columns) < 0 and any(c.priority for c in columns):
         drop_one()
-    if (spare(columns) < id_min * len(id_cols)) if id_cols else spare(columns) < 0:
+    if spare(columns) < id_min * len(id_cols):  # without ids: when the columns overflow
         gap = NARROW_GAP
     n_ids = max(1, len(id_cols))
     id_width = max(ID_FLOOR, min(id_min, spare(columns) // n_ids))
